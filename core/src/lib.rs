@@ -1,0 +1,16 @@
+//! # sitechat-core
+//!
+//! Everything sitechat decides, with no I/O: the site owner's config and its
+//! validation, the availability rules, the conversation state machine with its outbox,
+//! the wire protocol, and small text helpers (hash detection, linkify, messages in
+//! each language).
+//!
+//! Invariants this crate keeps:
+//! - no dependency on a browser (`web-sys`, `js-sys`, `wasm-bindgen`), checked in CI
+//!   with `cargo tree`; it builds and tests natively in well under a second;
+//! - no clock, random generator or time-zone database inside: time and ids come in as
+//!   arguments, so every behaviour is reproducible in a plain `#[test]`;
+//! - nothing from outside (config, wire frames, URLs) can make it panic: bad input is a
+//!   value describing what is wrong.
+
+pub mod time;

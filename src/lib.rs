@@ -1,0 +1,1 @@
+//! The sitechat widget (filled in by the foundation work).
