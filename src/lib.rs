@@ -1,1 +1,20 @@
-//! The sitechat widget (filled in by the foundation work).
+//! # sitechat — the widget
+//!
+//! A thin Yew layer over [`sitechat_core`]: the core decides (config, availability,
+//! conversation), this crate renders and does the I/O the core asks for.
+//!
+//! - [`app`]: the root component;
+//! - [`components`]: presentational pieces (props in, callbacks out);
+//! - [`hooks`]: page listeners with RAII clean-up;
+//! - [`embed`]: settings from the page and the Shadow-DOM host;
+//! - [`clock`]: the business wall clock from `Intl`.
+
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod embed;
+pub mod hooks;
+mod mount;
+
+pub use app::{ChatWidget, ChatWidgetProps};
+pub use mount::{mount, start, MountError, Mounted};

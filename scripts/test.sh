@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every sitechat test: native core tests, then the widget in headless Chromium.
+# Installs whatever is missing first (see scripts/ensure-tools.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-tools.sh
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Sums "N passed" / "N failed" over every `test result:` line of a cargo log.
+count() { grep -E '^test result:' "$1" | sed -E "s/.* ([0-9]+) $2.*/\1/" | awk '{s+=$1} END {print s+0}'; }
+
+step "core: the pure crate stays free of browser dependencies"
+forbidden=$(cargo tree -p sitechat-core -e normal --prefix none | grep -E '^(web-sys|js-sys|wasm-bindgen|yew|gloo)' || true)
+if [ -n "$forbidden" ]; then
+  echo "sitechat-core depends on browser crates:"; echo "$forbidden"; exit 1
+fi
+echo "ok: no web-sys, js-sys, wasm-bindgen, yew or gloo under sitechat-core"
+
+step "native: cargo test (core)"
+cargo test -p sitechat-core 2>&1 | tee "$logs/native.log"
+
+step "browser: wasm-bindgen-test in headless Chromium"
+CHROMEDRIVER="$(command -v chromedriver)" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown -p sitechat 2>&1 | tee "$logs/browser.log"
+
+native_passed=$(count "$logs/native.log" passed); native_failed=$(count "$logs/native.log" failed)
+browser_passed=$(count "$logs/browser.log" passed); browser_failed=$(count "$logs/browser.log" failed)
+step "summary"
+echo "native tests:  $native_passed passed, $native_failed failed"
+echo "browser tests: $browser_passed passed, $browser_failed failed"
+if [ "$browser_passed" -eq 0 ] || [ "$native_passed" -eq 0 ]; then
+  echo "a tier ran no test: that is a failure"; exit 1
+fi
+echo "total: $((native_passed + browser_passed)) passed, $((native_failed + browser_failed)) failed"

@@ -1,0 +1,64 @@
+//! The host element: an open shadow root holding the widget's DOM and styles.
+//!
+//! Invariants: the widget never writes outside its host element; its styles are
+//! constructable stylesheets adopted by the shadow root (no `<style>` element and no
+//! `style=` attribute, both of which a strict Content-Security-Policy blocks); dropping
+//! the [`Host`] removes the element, so nothing is left behind.
+
+use wasm_bindgen::JsValue;
+use web_sys::{CssStyleSheet, Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+/// The widget's stylesheet, compiled in: one request fewer, and the launcher is styled
+/// on its very first paint.
+pub const WIDGET_CSS: &str = include_str!("../../styles/sitechat.css");
+
+/// An element with an open shadow root and the node Yew renders into.
+#[must_use = "dropping the Host removes the widget from the page"]
+pub struct Host {
+    element: Element,
+    mount: Element,
+    theme: CssStyleSheet,
+}
+
+impl Host {
+    /// Creates `<div data-sitechat>` inside `parent`, with the widget stylesheet adopted.
+    pub fn attach(parent: &Element) -> Result<Host, JsValue> {
+        let document = parent.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
+        let element = document.create_element("div")?;
+        element.set_attribute("data-sitechat", "")?;
+        let shadow: ShadowRoot = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        let base = CssStyleSheet::new()?;
+        base.replace_sync(WIDGET_CSS)?;
+        let theme = CssStyleSheet::new()?;
+        let sheets = js_sys::Array::of2(&base, &theme);
+        shadow.set_adopted_style_sheets(&sheets);
+        let mount = document.create_element("div")?;
+        mount.set_class_name("sc-root");
+        shadow.append_child(&mount)?;
+        parent.append_child(&element)?;
+        Ok(Host { element, mount, theme })
+    }
+
+    /// The node to hand to `yew::Renderer::with_root`.
+    pub fn mount_point(&self) -> Element {
+        self.mount.clone()
+    }
+
+    /// The host element itself (for tests and the JS API).
+    pub fn element(&self) -> &Element {
+        &self.element
+    }
+
+    /// Sets the theme custom properties. They live in their own adopted sheet because
+    /// `style=` attributes are blocked under a strict CSP while CSSOM sheets are not.
+    pub fn set_theme(&self, background: &str, foreground: &str) -> Result<(), JsValue> {
+        self.theme
+            .replace_sync(&format!(":host{{--sc-theme:{background};--sc-on-theme:{foreground}}}"))
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.element.remove();
+    }
+}

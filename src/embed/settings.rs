@@ -1,0 +1,47 @@
+//! The site owner's settings, read from the page.
+//!
+//! The config is one JSON document. A page gives it either as
+//! `window.sitechatSettings.config` (an object, or a JSON string) or in a
+//! `<script type="application/json" id="sitechat-config">` element, which a strict
+//! Content-Security-Policy allows because the browser never executes it. Reading never
+//! throws: a missing config is the default config; a broken one is an error value that
+//! names the field.
+
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::JsValue;
+
+/// Where the config JSON was found, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSource {
+    pub origin: &'static str,
+    pub json: String,
+}
+
+/// The id of the inline config element.
+pub const CONFIG_ELEMENT_ID: &str = "sitechat-config";
+
+/// Finds the config on the page. `Ok(None)`: none given (use the defaults).
+pub fn find_config(window: &web_sys::Window) -> Result<Option<ConfigSource>, String> {
+    let settings = Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
+    if settings.is_object() {
+        let config = Reflect::get(&settings, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED);
+        if let Some(text) = config.as_string() {
+            return Ok(Some(ConfigSource { origin: "sitechatSettings.config", json: text }));
+        }
+        if config.is_object() {
+            let text = JSON::stringify(&config)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| "sitechatSettings.config: cannot be turned into JSON (does it hold functions or cycles?)".to_owned())?;
+            return Ok(Some(ConfigSource { origin: "sitechatSettings.config", json: text }));
+        }
+        if !config.is_undefined() && !config.is_null() {
+            return Err("sitechatSettings.config: expected an object or a JSON string".to_owned());
+        }
+    }
+    let inline = window.document().and_then(|d| d.get_element_by_id(CONFIG_ELEMENT_ID));
+    Ok(inline.map(|element| ConfigSource {
+        origin: "<script id=\"sitechat-config\">",
+        json: element.text_content().unwrap_or_default(),
+    }))
+}

@@ -1,0 +1,5 @@
+//! Hooks that connect the widget to the page, each releasing what it holds on unmount.
+
+mod use_open_hash;
+
+pub use use_open_hash::{loaded_with_open_hash, use_open_hash};

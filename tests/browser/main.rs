@@ -1,0 +1,10 @@
+//! Browser tests: the widget and its browser adapters, in headless Chromium.
+//!
+//! Run with `scripts/test.sh` (wasm-bindgen-test-runner drives Chromium through
+//! chromedriver). Each test mounts into a fresh element and removes it afterwards.
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod clock;
+mod support;
+mod widget;
