@@ -14,3 +14,5 @@
 //!   value describing what is wrong.
 
 pub mod time;
+pub mod hash;
+pub mod linkify;
