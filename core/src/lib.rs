@@ -15,4 +15,5 @@
 
 pub mod time;
 pub mod hash;
+pub mod i18n;
 pub mod linkify;
