@@ -14,3 +14,9 @@
 //!   value describing what is wrong.
 
 pub mod time;
+pub mod bytes;
+pub mod email;
+pub mod hash;
+pub mod i18n;
+pub mod initials;
+pub mod linkify;
