@@ -13,6 +13,8 @@
 //! - nothing from outside (config, wire frames, URLs) can make it panic: bad input is a
 //!   value describing what is wrong.
 
+pub mod conversation;
+pub mod protocol;
 pub mod time;
 pub mod bytes;
 pub mod email;
