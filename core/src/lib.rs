@@ -22,3 +22,4 @@ pub mod hash;
 pub mod i18n;
 pub mod initials;
 pub mod linkify;
+pub mod memory_backend;
