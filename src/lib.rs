@@ -12,8 +12,11 @@
 pub mod app;
 pub mod clock;
 pub mod components;
+pub mod effects;
 pub mod embed;
 pub mod hooks;
+pub mod store;
+pub mod transport;
 mod mount;
 
 pub use app::{ChatWidget, ChatWidgetProps};

@@ -16,6 +16,7 @@
 pub mod conversation;
 pub mod protocol;
 pub mod time;
+pub mod backoff;
 pub mod bytes;
 pub mod email;
 pub mod hash;

@@ -1,0 +1,60 @@
+//! Transports: the only way the widget talks to a backend.
+//!
+//! A transport moves JSON text frames (see `docs/protocol.md`) and reports when its
+//! connection opens and closes; nothing more. Everything that makes delivery reliable —
+//! saying hello, reconnecting with backoff, catching up after a gap, the outbox with its
+//! acks and de-duplication — sits above the trait, once, in [`session`] and in the core's
+//! conversation state machine, so every transport gets it for free. This mirrors ruma's
+//! small `HttpClient` trait with the typed protocol layered on top.
+//!
+//! Shipped: [`memory`] (tests and the demo, agent side scriptable), [`websocket`] (the
+//! reference server and any backend speaking the protocol).
+
+pub mod memory;
+pub mod session;
+pub mod websocket;
+
+use std::rc::Rc;
+
+/// What a connection reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// The connection is open; frames may be sent.
+    Open,
+    /// One text frame from the backend.
+    Frame(String),
+    /// The connection is gone (or never opened). The session decides whether and when
+    /// to reconnect.
+    Closed { reason: String },
+}
+
+/// Where a connection reports its signals.
+pub type SignalSink = Rc<dyn Fn(Signal)>;
+
+/// A transport failed to open or to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError(pub String);
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Opens connections to one backend.
+pub trait Transport {
+    /// A short name for messages in the console ("websocket", "memory", …).
+    fn name(&self) -> &'static str;
+
+    /// Starts a connection. It reports to `sink` — `Open`, then `Frame`s, then one
+    /// `Closed` — until the returned connection is dropped; after the drop it reports
+    /// nothing more.
+    fn connect(&self, sink: SignalSink) -> Result<Box<dyn Connection>, TransportError>;
+}
+
+/// One open (or opening) connection. Dropping it closes it.
+pub trait Connection {
+    /// Sends one text frame. An error means this connection is unusable; the session
+    /// drops it and reconnects, and the outbox resends what was not acknowledged.
+    fn send(&self, frame: &str) -> Result<(), TransportError>;
+}
