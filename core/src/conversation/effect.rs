@@ -35,7 +35,8 @@ pub enum Notification {
     ConversationClosed { conversation_id: String, reason: EndReason },
     UnreadCountChanged { count: u32 },
     /// An agent, bot or system message arrived (never the echo of the visitor's own).
-    MessageReceived { message: Message },
+    /// Boxed: a message is much larger than every other notification.
+    MessageReceived { message: Box<Message> },
     /// The team's availability as the server reports it changed.
     AvailabilityHint { team_available: bool },
     /// Text for the `aria-live` region.

@@ -539,7 +539,7 @@ impl ChatState {
         }
         if let Some(message) = announce {
             fx.notify(Notification::Announce(message.announcement()));
-            fx.notify(Notification::MessageReceived { message });
+            fx.notify(Notification::MessageReceived { message: Box::new(message) });
         }
     }
 

@@ -215,7 +215,7 @@ fn limits_are_enforced_while_decoding() {
         .is_ok());
 
     let att = r#"{"id":"a","name":"n","mime":"m","size":1}"#;
-    let atts = vec![att; MAX_ATTACHMENTS + 1].join(",");
+    let atts = [att; MAX_ATTACHMENTS + 1].join(",");
     let err = ClientCommand::decode(&format!(
         r#"{{"type":"send_message","client_id":"k","text":"","attachments":[{atts}]}}"#
     ))
@@ -223,7 +223,7 @@ fn limits_are_enforced_while_decoding() {
     assert_eq!(err.to_string(), format!("send_message.attachments: more than {MAX_ATTACHMENTS} items"));
 
     let qr = r#"{"label":"l","value":"v"}"#;
-    let qrs = vec![qr; MAX_QUICK_REPLIES + 1].join(",");
+    let qrs = [qr; MAX_QUICK_REPLIES + 1].join(",");
     let err = ServerEvent::decode(&format!(
         r#"{{"type":"message","conversation_id":"c","message":{{"id":"m","seq":1,
         "author":{{"kind":"bot"}},"text":"x","at":0,"quick_replies":[{qrs}]}}}}"#
