@@ -31,18 +31,31 @@ pub enum Effect {
 /// Something the host page or the visitor should learn about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notification {
-    ConversationStarted { conversation_id: String },
-    ConversationClosed { conversation_id: String, reason: EndReason },
-    UnreadCountChanged { count: u32 },
+    ConversationStarted {
+        conversation_id: String,
+    },
+    ConversationClosed {
+        conversation_id: String,
+        reason: EndReason,
+    },
+    UnreadCountChanged {
+        count: u32,
+    },
     /// An agent, bot or system message arrived (never the echo of the visitor's own).
     /// Boxed: a message is much larger than every other notification.
-    MessageReceived { message: Box<Message> },
+    MessageReceived {
+        message: Box<Message>,
+    },
     /// The team's availability as the server reports it changed.
-    AvailabilityHint { team_available: bool },
+    AvailabilityHint {
+        team_available: bool,
+    },
     /// Text for the `aria-live` region.
     Announce(String),
     /// The server confirmed a transcript will be e-mailed to `email`.
-    TranscriptRequested { email: String },
+    TranscriptRequested {
+        email: String,
+    },
 }
 
 /// Collects the effects of one `apply`, keeping `Persist` single and last.

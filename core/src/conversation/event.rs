@@ -12,16 +12,34 @@ use crate::time::UnixMillis;
 pub enum ChatEvent {
     /// The visitor sent the composer's content. `attachments` are already uploaded.
     /// Whitespace-only text without attachments is ignored; text is trimmed.
-    Submit { client_id: String, text: String, attachments: Vec<Attachment>, now: UnixMillis },
+    Submit {
+        client_id: String,
+        text: String,
+        attachments: Vec<Attachment>,
+        now: UnixMillis,
+    },
     /// The visitor clicked a quick-reply button: sent like a message whose text is the
     /// label, with `quick_reply` = value. Allowed even when the composer is disabled.
-    QuickReply { client_id: String, label: String, value: String, now: UnixMillis },
+    QuickReply {
+        client_id: String,
+        label: String,
+        value: String,
+        now: UnixMillis,
+    },
     /// The visitor asked to retry a failed message.
-    Retry { client_id: String, now: UnixMillis },
+    Retry {
+        client_id: String,
+        now: UnixMillis,
+    },
     /// The ack timer armed by [`Effect::ArmAckTimer`](super::Effect::ArmAckTimer) fired.
-    AckTimeout { client_id: String, now: UnixMillis },
+    AckTimeout {
+        client_id: String,
+        now: UnixMillis,
+    },
     /// The transport is connected and has said `hello` (and received `welcome`).
-    Connected { now: UnixMillis },
+    Connected {
+        now: UnixMillis,
+    },
     /// The transport lost its connection.
     Disconnected,
     /// A decoded frame from the server, with the local instant it arrived.
@@ -33,10 +51,16 @@ pub enum ChatEvent {
     /// After the conversation ended, the visitor starts a new one.
     StartNewChat,
     /// A keystroke in the composer.
-    VisitorTyping { now: UnixMillis },
+    VisitorTyping {
+        now: UnixMillis,
+    },
     /// The visitor asked for the transcript by e-mail.
-    RequestTranscript { email: String },
+    RequestTranscript {
+        email: String,
+    },
     /// The host page's URL, sent along with the next messages (single-page apps
     /// report each navigation).
-    PageChanged { url: String },
+    PageChanged {
+        url: String,
+    },
 }

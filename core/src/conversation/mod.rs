@@ -32,6 +32,6 @@ pub use status::Status;
 pub use typing::{AgentTyping, TYPING_THROTTLE_MS};
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod tests;

@@ -52,7 +52,16 @@ impl OutboxEntry {
         quick_reply: Option<String>,
         page_url: Option<String>,
     ) -> OutboxEntry {
-        OutboxEntry { client_id, text, attachments, quick_reply, page_url, timeouts: 0, failed: false, in_flight: false }
+        OutboxEntry {
+            client_id,
+            text,
+            attachments,
+            quick_reply,
+            page_url,
+            timeouts: 0,
+            failed: false,
+            in_flight: false,
+        }
     }
 
     fn command(&self, conversation_id: Option<&str>) -> ClientCommand {
@@ -106,7 +115,9 @@ impl Outbox {
         };
         let entry = self.entries.remove(i);
         if entry.in_flight {
-            fx.push(Effect::CancelAckTimer { client_id: entry.client_id });
+            fx.push(Effect::CancelAckTimer {
+                client_id: entry.client_id,
+            });
         }
         true
     }
@@ -135,14 +146,19 @@ impl Outbox {
     pub(crate) fn send(entry: &mut OutboxEntry, conversation_id: Option<&str>, fx: &mut Effects) {
         entry.in_flight = true;
         fx.send(entry.command(conversation_id));
-        fx.push(Effect::ArmAckTimer { client_id: entry.client_id.clone(), after_ms: ACK_TIMEOUT_MS });
+        fx.push(Effect::ArmAckTimer {
+            client_id: entry.client_id.clone(),
+            after_ms: ACK_TIMEOUT_MS,
+        });
     }
 
     /// The link dropped: nothing is in flight any more and no timer should fire.
     pub(crate) fn land_all(&mut self, fx: &mut Effects) {
         for entry in self.entries.iter_mut().filter(|e| e.in_flight) {
             entry.in_flight = false;
-            fx.push(Effect::CancelAckTimer { client_id: entry.client_id.clone() });
+            fx.push(Effect::CancelAckTimer {
+                client_id: entry.client_id.clone(),
+            });
         }
     }
 
@@ -153,7 +169,9 @@ impl Outbox {
                 entry.failed = true;
                 if entry.in_flight {
                     entry.in_flight = false;
-                    fx.push(Effect::CancelAckTimer { client_id: entry.client_id.clone() });
+                    fx.push(Effect::CancelAckTimer {
+                        client_id: entry.client_id.clone(),
+                    });
                 }
                 true
             }
@@ -169,7 +187,13 @@ mod tests {
     fn outbox(ids: &[&str]) -> Outbox {
         let mut o = Outbox::default();
         for id in ids {
-            o.push(OutboxEntry::new((*id).into(), "t".into(), vec![], None, None));
+            o.push(OutboxEntry::new(
+                (*id).into(),
+                "t".into(),
+                vec![],
+                None,
+                None,
+            ));
         }
         o
     }
@@ -208,8 +232,12 @@ mod tests {
         assert_eq!(
             fx.finish(),
             vec![
-                Effect::CancelAckTimer { client_id: "a".into() },
-                Effect::CancelAckTimer { client_id: "b".into() }
+                Effect::CancelAckTimer {
+                    client_id: "a".into()
+                },
+                Effect::CancelAckTimer {
+                    client_id: "b".into()
+                }
             ]
         );
         let mut fx = Effects::default();

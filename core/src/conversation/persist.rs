@@ -27,7 +27,10 @@ impl fmt::Display for RestoreError {
         match self {
             RestoreError::Malformed(detail) => write!(f, "saved chat state is malformed: {detail}"),
             RestoreError::SchemaVersion { found, expected } => {
-                write!(f, "saved chat state has schema version {found}, expected {expected}")
+                write!(
+                    f,
+                    "saved chat state has schema version {found}, expected {expected}"
+                )
             }
         }
     }
@@ -59,7 +62,8 @@ impl ChatState {
         struct Version {
             schema_version: u32,
         }
-        let version: Version = serde_json::from_str(json).map_err(|e| RestoreError::Malformed(e.to_string()))?;
+        let version: Version =
+            serde_json::from_str(json).map_err(|e| RestoreError::Malformed(e.to_string()))?;
         if version.schema_version != ChatState::SCHEMA_VERSION {
             return Err(RestoreError::SchemaVersion {
                 found: version.schema_version,

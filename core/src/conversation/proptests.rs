@@ -17,11 +17,18 @@ enum Op {
     Disconnect,
     Connect,
     /// Delivers one queued server frame; with `duplicate` it also stays queued.
-    Deliver { pick: usize, duplicate: bool },
+    Deliver {
+        pick: usize,
+        duplicate: bool,
+    },
     /// Fires one armed ack timer.
-    FireTimer { pick: usize },
+    FireTimer {
+        pick: usize,
+    },
     /// Retries one failed message.
-    Retry { pick: usize },
+    Retry {
+        pick: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -50,7 +57,11 @@ impl Server {
             id: format!("m{seq}"),
             seq,
             client_id,
-            author: Author { kind, name: None, avatar_url: None },
+            author: Author {
+                kind,
+                name: None,
+                avatar_url: None,
+            },
             text: format!("text {seq}"),
             attachments: vec![],
             quick_replies: vec![],
@@ -63,7 +74,11 @@ impl Server {
 
     fn handle(&mut self, command: ClientCommand) -> Vec<ServerEvent> {
         match command {
-            ClientCommand::SendMessage { conversation_id, client_id, .. } => {
+            ClientCommand::SendMessage {
+                conversation_id,
+                client_id,
+                ..
+            } => {
                 let mut out = Vec::new();
                 let conversation = match (conversation_id, &self.conversation) {
                     (Some(c), _) => c,
@@ -77,7 +92,11 @@ impl Server {
                         "c1".into()
                     }
                 };
-                let known = self.log.iter().find(|m| m.client_id.as_deref() == Some(client_id.as_str())).cloned();
+                let known = self
+                    .log
+                    .iter()
+                    .find(|m| m.client_id.as_deref() == Some(client_id.as_str()))
+                    .cloned();
                 let message = match known {
                     Some(m) => m,
                     None => self.append(Some(client_id.clone()), AuthorKind::Visitor),
@@ -89,12 +108,23 @@ impl Server {
                     seq: message.seq,
                     at: message.at,
                 });
-                out.push(ServerEvent::Message { conversation_id: conversation, message });
+                out.push(ServerEvent::Message {
+                    conversation_id: conversation,
+                    message,
+                });
                 out
             }
-            ClientCommand::CatchUp { conversation_id, after_seq } => vec![ServerEvent::History {
+            ClientCommand::CatchUp {
                 conversation_id,
-                messages: self.log.iter().filter(|m| m.seq > after_seq).cloned().collect(),
+                after_seq,
+            } => vec![ServerEvent::History {
+                conversation_id,
+                messages: self
+                    .log
+                    .iter()
+                    .filter(|m| m.seq > after_seq)
+                    .cloned()
+                    .collect(),
                 complete: true,
             }],
             _ => Vec::new(),
@@ -151,14 +181,22 @@ impl World {
             Op::Submit => {
                 let id = format!("k{}", self.submitted.len());
                 self.submitted.push(id.clone());
-                self.apply(ChatEvent::Submit { client_id: id, text: "hi".into(), attachments: vec![], now: 0 });
+                self.apply(ChatEvent::Submit {
+                    client_id: id,
+                    text: "hi".into(),
+                    attachments: vec![],
+                    now: 0,
+                });
             }
             Op::AgentSays => {
                 if let Some(conversation_id) = self.server.conversation.clone() {
                     let message = self.server.append(None, AuthorKind::Agent);
                     self.agent_messages += 1;
                     if self.connected {
-                        self.wire.push(ServerEvent::Message { conversation_id, message });
+                        self.wire.push(ServerEvent::Message {
+                            conversation_id,
+                            message,
+                        });
                     }
                 }
             }
@@ -167,7 +205,11 @@ impl World {
                     self.connected = false;
                     self.wire.clear();
                     self.apply(ChatEvent::Disconnected);
-                    assert!(self.timers.is_empty(), "timers left armed: {:?}", self.timers);
+                    assert!(
+                        self.timers.is_empty(),
+                        "timers left armed: {:?}",
+                        self.timers
+                    );
                 }
             }
             Op::Connect => {
@@ -179,22 +221,42 @@ impl World {
             Op::Deliver { pick, duplicate } => {
                 if !self.wire.is_empty() {
                     let i = pick % self.wire.len();
-                    let frame = if duplicate { self.wire[i].clone() } else { self.wire.remove(i) };
+                    let frame = if duplicate {
+                        self.wire[i].clone()
+                    } else {
+                        self.wire.remove(i)
+                    };
                     self.apply(ChatEvent::Server(frame, 0));
                 }
             }
             Op::FireTimer { pick } => {
-                if let Some(id) = self.timers.iter().nth(pick % self.timers.len().max(1)).cloned() {
+                if let Some(id) = self
+                    .timers
+                    .iter()
+                    .nth(pick % self.timers.len().max(1))
+                    .cloned()
+                {
                     self.timers.remove(&id);
-                    self.apply(ChatEvent::AckTimeout { client_id: id, now: 0 });
+                    self.apply(ChatEvent::AckTimeout {
+                        client_id: id,
+                        now: 0,
+                    });
                 }
             }
             Op::Retry { pick } => {
-                let failed: Vec<String> =
-                    self.chat.messages().iter().filter(|m| m.is_failed()).map(|m| m.key().to_owned()).collect();
+                let failed: Vec<String> = self
+                    .chat
+                    .messages()
+                    .iter()
+                    .filter(|m| m.is_failed())
+                    .map(|m| m.key().to_owned())
+                    .collect();
                 if !failed.is_empty() {
                     let id = failed[pick % failed.len()].clone();
-                    self.apply(ChatEvent::Retry { client_id: id, now: 0 });
+                    self.apply(ChatEvent::Retry {
+                        client_id: id,
+                        now: 0,
+                    });
                 }
             }
         }
@@ -203,7 +265,12 @@ impl World {
     /// Every submitted message is shown exactly once, right now.
     fn check_each_submitted_once(&self) {
         for id in &self.submitted {
-            let copies = self.chat.messages().iter().filter(|m| m.client_id.as_deref() == Some(id.as_str())).count();
+            let copies = self
+                .chat
+                .messages()
+                .iter()
+                .filter(|m| m.client_id.as_deref() == Some(id.as_str()))
+                .count();
             assert_eq!(copies, 1, "{id} shown {copies} times");
         }
     }
@@ -213,7 +280,10 @@ impl World {
         self.run(Op::Connect);
         for _ in 0..50 {
             while !self.wire.is_empty() {
-                self.run(Op::Deliver { pick: 0, duplicate: false });
+                self.run(Op::Deliver {
+                    pick: 0,
+                    duplicate: false,
+                });
             }
             if self.chat.outbox_len() == 0 {
                 return;
@@ -221,13 +291,19 @@ impl World {
             let timers: Vec<String> = self.timers.iter().cloned().collect();
             for id in timers {
                 self.timers.remove(&id);
-                self.apply(ChatEvent::AckTimeout { client_id: id, now: 0 });
+                self.apply(ChatEvent::AckTimeout {
+                    client_id: id,
+                    now: 0,
+                });
             }
             for _ in 0..self.chat.messages().len() {
                 self.run(Op::Retry { pick: 0 });
             }
         }
-        panic!("outbox never drained: {:?}", self.chat.outbox().client_ids().collect::<Vec<_>>());
+        panic!(
+            "outbox never drained: {:?}",
+            self.chat.outbox().client_ids().collect::<Vec<_>>()
+        );
     }
 }
 

@@ -18,7 +18,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{
-    error_code, limits, AttachmentRef, Author, ClientCommand, EndReason, ServerEvent, WireMessage,
+    error_code, limits, Attachment, AttachmentRef, Author, AuthorKind, ClientCommand, EndReason,
+    ServerEvent, WireMessage,
 };
 use crate::time::UnixMillis;
 
@@ -185,7 +186,9 @@ impl ChatState {
 
     /// The message with this client id or server id.
     pub fn message(&self, key: &str) -> Option<&Message> {
-        self.messages().iter().find(|m| m.client_id.as_deref() == Some(key) || m.id.as_deref() == Some(key))
+        self.messages()
+            .iter()
+            .find(|m| m.client_id.as_deref() == Some(key) || m.id.as_deref() == Some(key))
     }
 
     /// Makes a state read back from storage consistent with what was not persisted.
@@ -200,14 +203,30 @@ impl ChatState {
     pub fn apply(&mut self, event: ChatEvent) -> Vec<Effect> {
         let mut fx = Effects::default();
         match event {
-            ChatEvent::Submit { client_id, text, attachments, now } => {
+            ChatEvent::Submit {
+                client_id,
+                text,
+                attachments,
+                now,
+            } => {
                 if !self.input_blocked {
-                    let refs = attachments.iter().map(AttachmentRef::from).collect();
-                    self.submit(client_id, text.trim().to_owned(), attachments, refs, None, now, &mut fx);
+                    self.submit(
+                        client_id,
+                        text.trim().to_owned(),
+                        attachments,
+                        None,
+                        now,
+                        &mut fx,
+                    );
                 }
             }
-            ChatEvent::QuickReply { client_id, label, value, now } => {
-                self.submit(client_id, label, vec![], vec![], Some(value), now, &mut fx);
+            ChatEvent::QuickReply {
+                client_id,
+                label,
+                value,
+                now,
+            } => {
+                self.submit(client_id, label, vec![], Some(value), now, &mut fx);
             }
             ChatEvent::Retry { client_id, now: _ } => self.retry(&client_id, &mut fx),
             ChatEvent::AckTimeout { client_id, now: _ } => self.ack_timeout(&client_id, &mut fx),
@@ -240,7 +259,9 @@ impl ChatState {
             ChatEvent::VisitorTyping { now } => self.visitor_typing(now, &mut fx),
             ChatEvent::RequestTranscript { email } => {
                 let email = email.trim();
-                if let (Some(id), true, false) = (&self.conversation_id, self.connected, email.is_empty()) {
+                if let (Some(id), true, false) =
+                    (&self.conversation_id, self.connected, email.is_empty())
+                {
                     fx.send(ClientCommand::RequestTranscript {
                         conversation_id: id.clone(),
                         email: email.to_owned(),
@@ -270,13 +291,11 @@ impl ChatState {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn submit(
         &mut self,
         client_id: String,
         text: String,
-        attachments: Vec<crate::protocol::Attachment>,
-        refs: Vec<AttachmentRef>,
+        attachments: Vec<Attachment>,
         quick_reply: Option<String>,
         now: UnixMillis,
         fx: &mut Effects,
@@ -285,8 +304,15 @@ impl ChatState {
         if nothing || self.is_ended() || client_id.is_empty() || self.is_ours(&client_id) {
             return;
         }
+        let refs: Vec<AttachmentRef> = attachments.iter().map(AttachmentRef::from).collect();
         let rejection = local_rejection(&client_id, &text, &refs, quick_reply.as_deref());
-        let mut entry = OutboxEntry::new(client_id.clone(), text.clone(), refs, quick_reply, self.page_url.clone());
+        let mut entry = OutboxEntry::new(
+            client_id.clone(),
+            text.clone(),
+            refs,
+            quick_reply,
+            self.page_url.clone(),
+        );
         entry.failed = rejection.is_some();
         let delivery = match rejection {
             Some(reason) => Delivery::Failed { reason },
@@ -316,11 +342,18 @@ impl ChatState {
         if self.is_ended() {
             return;
         }
-        let Some(entry) = self.outbox.get_mut(client_id) else { return };
+        let Some(entry) = self.outbox.get_mut(client_id) else {
+            return;
+        };
         if !entry.failed {
             return;
         }
-        let rejection = local_rejection(&entry.client_id, &entry.text, &entry.attachments, entry.quick_reply.as_deref());
+        let rejection = local_rejection(
+            &entry.client_id,
+            &entry.text,
+            &entry.attachments,
+            entry.quick_reply.as_deref(),
+        );
         entry.timeouts = 0;
         entry.failed = rejection.is_some();
         let delivery = match rejection {
@@ -337,7 +370,9 @@ impl ChatState {
             return;
         }
         let conversation_id = self.conversation_id.clone();
-        let Some(entry) = self.outbox.get_mut(client_id) else { return };
+        let Some(entry) = self.outbox.get_mut(client_id) else {
+            return;
+        };
         if !entry.in_flight || entry.failed {
             return;
         }
@@ -349,7 +384,12 @@ impl ChatState {
         // The timer that just fired needs no cancelling; `fail` would cancel it.
         entry.in_flight = false;
         entry.failed = true;
-        self.set_delivery(client_id, Delivery::Failed { reason: FailReason::NoAck });
+        self.set_delivery(
+            client_id,
+            Delivery::Failed {
+                reason: FailReason::NoAck,
+            },
+        );
         self.flush(fx);
         fx.persist();
     }
@@ -357,7 +397,10 @@ impl ChatState {
     fn connected(&mut self, fx: &mut Effects) {
         self.connected = true;
         if let Some(id) = &self.conversation_id {
-            fx.send(ClientCommand::CatchUp { conversation_id: id.clone(), after_seq: self.timeline.watermark() });
+            fx.send(ClientCommand::CatchUp {
+                conversation_id: id.clone(),
+                after_seq: self.timeline.watermark(),
+            });
             self.catch_up_pending = true;
         }
         self.flush(fx);
@@ -365,7 +408,11 @@ impl ChatState {
     }
 
     fn set_delivery(&mut self, client_id: &str, delivery: Delivery) {
-        if let Some(m) = self.timeline.position_by_client_id(client_id).and_then(|i| self.timeline.get_mut(i)) {
+        if let Some(m) = self
+            .timeline
+            .position_by_client_id(client_id)
+            .and_then(|i| self.timeline.get_mut(i))
+        {
             m.delivery = Some(delivery);
         }
     }
@@ -396,31 +443,48 @@ impl ChatState {
 
     fn server(&mut self, event: ServerEvent, now: UnixMillis, fx: &mut Effects) {
         match event {
-            ServerEvent::Welcome { team_available, .. } | ServerEvent::Presence { team_available } => {
+            ServerEvent::Welcome { team_available, .. }
+            | ServerEvent::Presence { team_available } => {
                 if self.team_available != Some(team_available) {
                     self.team_available = Some(team_available);
                     fx.notify(Notification::AvailabilityHint { team_available });
                     fx.persist();
                 }
             }
-            ServerEvent::ConversationStarted { conversation_id, client_id } => {
+            ServerEvent::ConversationStarted {
+                conversation_id,
+                client_id,
+            } => {
                 if self.accept(&conversation_id, Some(&client_id), fx) {
                     self.flush(fx);
                 }
             }
-            ServerEvent::Ack { client_id, conversation_id, message_id, seq, at } => {
+            ServerEvent::Ack {
+                client_id,
+                conversation_id,
+                message_id,
+                seq,
+                at,
+            } => {
                 if self.accept(&conversation_id, Some(&client_id), fx) {
                     self.confirm_own(&client_id, message_id, seq, at, None, fx);
                     self.after_merge(fx);
                 }
             }
-            ServerEvent::Message { conversation_id, message } => {
+            ServerEvent::Message {
+                conversation_id,
+                message,
+            } => {
                 if self.accept(&conversation_id, message.client_id.as_deref(), fx) {
                     self.merge(message, fx);
                     self.after_merge(fx);
                 }
             }
-            ServerEvent::History { conversation_id, messages, complete } => {
+            ServerEvent::History {
+                conversation_id,
+                messages,
+                complete,
+            } => {
                 if self.conversation_id.as_deref() != Some(conversation_id.as_str()) {
                     return;
                 }
@@ -431,37 +495,69 @@ impl ChatState {
                 }
                 match last {
                     Some(after_seq) if !complete && self.connected => {
-                        fx.send(ClientCommand::CatchUp { conversation_id, after_seq });
+                        fx.send(ClientCommand::CatchUp {
+                            conversation_id,
+                            after_seq,
+                        });
                         self.catch_up_pending = true;
                     }
                     _ => {}
                 }
                 self.after_merge(fx);
             }
-            ServerEvent::Typing { conversation_id, author_name, typing } => {
-                if self.conversation_id.as_deref() == Some(conversation_id.as_str()) && !self.is_ended() {
-                    self.agent_typing = typing.then_some(AgentTyping { name: author_name, since: now });
+            ServerEvent::Typing {
+                conversation_id,
+                author_name,
+                typing,
+            } => {
+                if self.conversation_id.as_deref() == Some(conversation_id.as_str())
+                    && !self.is_ended()
+                {
+                    self.agent_typing = typing.then_some(AgentTyping {
+                        name: author_name,
+                        since: now,
+                    });
                 }
             }
-            ServerEvent::ConversationEnded { conversation_id, reason } => {
-                if self.conversation_id.as_deref() == Some(conversation_id.as_str()) && !self.is_ended() {
+            ServerEvent::ConversationEnded {
+                conversation_id,
+                reason,
+            } => {
+                if self.conversation_id.as_deref() == Some(conversation_id.as_str())
+                    && !self.is_ended()
+                {
                     self.end(conversation_id, reason, fx);
                 }
             }
-            ServerEvent::TranscriptRequested { conversation_id, email } => {
+            ServerEvent::TranscriptRequested {
+                conversation_id,
+                email,
+            } => {
                 if self.conversation_id.as_deref() == Some(conversation_id.as_str()) {
                     fx.notify(Notification::TranscriptRequested { email });
                 }
             }
-            ServerEvent::Error { code, message, client_id: Some(client_id) } => {
+            ServerEvent::Error {
+                code,
+                message,
+                client_id: Some(client_id),
+            } => {
                 if self.outbox.fail(&client_id, fx) {
-                    self.set_delivery(&client_id, Delivery::Failed { reason: FailReason::Rejected { code, message } });
+                    self.set_delivery(
+                        &client_id,
+                        Delivery::Failed {
+                            reason: FailReason::Rejected { code, message },
+                        },
+                    );
                     self.flush(fx);
                     fx.persist();
                 }
             }
             // Session-level errors and pongs belong to the transport layer.
-            ServerEvent::Error { client_id: None, .. } | ServerEvent::Pong { .. } => {}
+            ServerEvent::Error {
+                client_id: None, ..
+            }
+            | ServerEvent::Pong { .. } => {}
         }
     }
 
@@ -483,8 +579,14 @@ impl ChatState {
                     self.timeline.confirm(i, message_id, seq, at);
                 }
                 // The server's copy has the stored attachments (with their URLs).
-                if let (Some(copy), Some(i)) = (copy, self.timeline.position_by_client_id(client_id)) {
-                    if let Some(m) = self.timeline.get_mut(i).filter(|m| m.attachments != copy.attachments) {
+                if let (Some(copy), Some(i)) =
+                    (copy, self.timeline.position_by_client_id(client_id))
+                {
+                    if let Some(m) = self
+                        .timeline
+                        .get_mut(i)
+                        .filter(|m| m.attachments != copy.attachments)
+                    {
                         m.attachments = copy.attachments;
                         fx.persist();
                     }
@@ -531,7 +633,7 @@ impl ChatState {
             self.input_blocked = self
                 .timeline
                 .last_from_team()
-                .is_some_and(|m| m.author.kind == crate::protocol::AuthorKind::Bot && !m.collect_input);
+                .is_some_and(|m| m.author.kind == AuthorKind::Bot && !m.collect_input);
             if !self.looking() {
                 self.unread = self.unread.saturating_add(1);
                 fx.notify(Notification::UnreadCountChanged { count: self.unread });
@@ -539,7 +641,9 @@ impl ChatState {
         }
         if let Some(message) = announce {
             fx.notify(Notification::Announce(message.announcement()));
-            fx.notify(Notification::MessageReceived { message: Box::new(message) });
+            fx.notify(Notification::MessageReceived {
+                message: Box::new(message),
+            });
         }
     }
 
@@ -550,7 +654,10 @@ impl ChatState {
         let gap = self.timeline.max_seq() > self.timeline.watermark();
         if gap && self.connected && !self.catch_up_pending && !self.outbox.any_in_flight() {
             if let Some(id) = &self.conversation_id {
-                fx.send(ClientCommand::CatchUp { conversation_id: id.clone(), after_seq: self.timeline.watermark() });
+                fx.send(ClientCommand::CatchUp {
+                    conversation_id: id.clone(),
+                    after_seq: self.timeline.watermark(),
+                });
                 self.catch_up_pending = true;
             }
         }
@@ -580,7 +687,10 @@ impl ChatState {
             return;
         }
         if let Some(id) = &self.conversation_id {
-            fx.send(ClientCommand::MarkRead { conversation_id: id.clone(), up_to_seq });
+            fx.send(ClientCommand::MarkRead {
+                conversation_id: id.clone(),
+                up_to_seq,
+            });
             self.read_seq = up_to_seq;
             fx.persist();
         }
@@ -596,15 +706,25 @@ impl ChatState {
         for entry in self.outbox.entries_mut().filter(|e| !e.failed) {
             if entry.in_flight {
                 entry.in_flight = false;
-                fx.push(Effect::CancelAckTimer { client_id: entry.client_id.clone() });
+                fx.push(Effect::CancelAckTimer {
+                    client_id: entry.client_id.clone(),
+                });
             }
             entry.failed = true;
             ended.push(entry.client_id.clone());
         }
         for client_id in ended {
-            self.set_delivery(&client_id, Delivery::Failed { reason: FailReason::ConversationEnded });
+            self.set_delivery(
+                &client_id,
+                Delivery::Failed {
+                    reason: FailReason::ConversationEnded,
+                },
+            );
         }
-        fx.notify(Notification::ConversationClosed { conversation_id, reason });
+        fx.notify(Notification::ConversationClosed {
+            conversation_id,
+            reason,
+        });
         fx.persist();
     }
 
@@ -615,7 +735,8 @@ impl ChatState {
         self.previous_conversation_id = self.conversation_id.take();
         self.status = Status::Idle;
         let outbox = &self.outbox;
-        self.timeline.restart_keeping(|m| m.client_id.as_deref().is_some_and(|c| outbox.contains(c)));
+        self.timeline
+            .restart_keeping(|m| m.client_id.as_deref().is_some_and(|c| outbox.contains(c)));
         self.read_seq = 0;
         self.input_blocked = false;
         self.agent_typing = None;
@@ -629,9 +750,14 @@ impl ChatState {
     }
 
     fn visitor_typing(&mut self, now: UnixMillis, fx: &mut Effects) {
-        let Some(id) = &self.conversation_id else { return };
+        let Some(id) = &self.conversation_id else {
+            return;
+        };
         if self.connected && self.can_type() && typing_frame_due(self.last_typing_sent, now) {
-            fx.send(ClientCommand::Typing { conversation_id: id.clone(), typing: true });
+            fx.send(ClientCommand::Typing {
+                conversation_id: id.clone(),
+                typing: true,
+            });
             self.last_typing_sent = Some(now);
         }
     }
@@ -648,7 +774,10 @@ fn local_rejection(
 ) -> Option<FailReason> {
     let too_long = |s: &str, max: usize| s.len() > max && s.chars().count() > max;
     let problem = if too_long(text, limits::MAX_TEXT_CHARS) {
-        Some(format!("text is longer than {} characters", limits::MAX_TEXT_CHARS))
+        Some(format!(
+            "text is longer than {} characters",
+            limits::MAX_TEXT_CHARS
+        ))
     } else if attachments.len() > limits::MAX_ATTACHMENTS {
         Some(format!("more than {} attachments", limits::MAX_ATTACHMENTS))
     } else if too_long(client_id, limits::MAX_ID_CHARS)
@@ -658,5 +787,8 @@ fn local_rejection(
     } else {
         None
     };
-    problem.map(|message| FailReason::Rejected { code: error_code::TOO_LARGE.to_owned(), message })
+    problem.map(|message| FailReason::Rejected {
+        code: error_code::TOO_LARGE.to_owned(),
+        message,
+    })
 }

@@ -1,13 +1,18 @@
 use super::*;
 use crate::protocol::{
-    error_code, limits, Attachment, Author, AuthorKind, ClientCommand, EndReason, QuickReply, ServerEvent,
-    WireMessage,
+    error_code, limits, Attachment, Author, AuthorKind, ClientCommand, EndReason, QuickReply,
+    ServerEvent, WireMessage,
 };
 
 // ----- helpers -----
 
 fn submit(chat: &mut ChatState, client_id: &str, text: &str) -> Vec<Effect> {
-    chat.apply(ChatEvent::Submit { client_id: client_id.into(), text: text.into(), attachments: vec![], now: 100 })
+    chat.apply(ChatEvent::Submit {
+        client_id: client_id.into(),
+        text: text.into(),
+        attachments: vec![],
+        now: 100,
+    })
 }
 
 fn server(chat: &mut ChatState, event: ServerEvent) -> Vec<Effect> {
@@ -29,7 +34,11 @@ fn wire(seq: u64, kind: AuthorKind, client_id: Option<&str>, text: &str) -> Wire
         id: format!("m{seq}"),
         seq,
         client_id: client_id.map(str::to_owned),
-        author: Author { kind, name: Some("Ann".into()), avatar_url: None },
+        author: Author {
+            kind,
+            name: Some("Ann".into()),
+            avatar_url: None,
+        },
         text: text.into(),
         attachments: vec![],
         quick_replies: vec![],
@@ -39,7 +48,10 @@ fn wire(seq: u64, kind: AuthorKind, client_id: Option<&str>, text: &str) -> Wire
 }
 
 fn agent(conversation: &str, seq: u64, text: &str) -> ServerEvent {
-    ServerEvent::Message { conversation_id: conversation.into(), message: wire(seq, AuthorKind::Agent, None, text) }
+    ServerEvent::Message {
+        conversation_id: conversation.into(),
+        message: wire(seq, AuthorKind::Agent, None, text),
+    }
 }
 
 fn echo(conversation: &str, client_id: &str, seq: u64) -> ServerEvent {
@@ -64,9 +76,14 @@ fn sent_messages(effects: &[Effect]) -> Vec<String> {
     sends(effects)
         .into_iter()
         .filter_map(|c| match c {
-            ClientCommand::SendMessage { client_id, conversation_id, .. } => {
-                Some(format!("{client_id}@{}", conversation_id.unwrap_or_else(|| "-".into())))
-            }
+            ClientCommand::SendMessage {
+                client_id,
+                conversation_id,
+                ..
+            } => Some(format!(
+                "{client_id}@{}",
+                conversation_id.unwrap_or_else(|| "-".into())
+            )),
             _ => None,
         })
         .collect()
@@ -121,12 +138,18 @@ fn a_submitted_message_appears_at_once_as_sending_and_goes_out_with_a_timer() {
                 quick_reply: None,
                 page_url: None,
             }),
-            Effect::ArmAckTimer { client_id: "k1".into(), after_ms: ACK_TIMEOUT_MS },
+            Effect::ArmAckTimer {
+                client_id: "k1".into(),
+                after_ms: ACK_TIMEOUT_MS
+            },
             Effect::Persist,
         ]
     );
     let m = &chat.messages()[0];
-    assert_eq!((m.text.as_str(), m.at, m.author.kind), ("hello", 100, AuthorKind::Visitor));
+    assert_eq!(
+        (m.text.as_str(), m.at, m.author.kind),
+        ("hello", 100, AuthorKind::Visitor)
+    );
     assert_eq!(m.delivery, Some(Delivery::Sending));
     assert_eq!(chat.outbox_len(), 1);
     assert_eq!(chat.status(), Status::Idle);
@@ -150,7 +173,12 @@ fn an_attachment_alone_is_a_message_and_its_reference_is_sent() {
         size: 10,
         url: "https://cdn.example/a1".into(),
     };
-    let fx = chat.apply(ChatEvent::Submit { client_id: "k1".into(), text: " ".into(), attachments: vec![file.clone()], now: 1 });
+    let fx = chat.apply(ChatEvent::Submit {
+        client_id: "k1".into(),
+        text: " ".into(),
+        attachments: vec![file.clone()],
+        now: 1,
+    });
     match sends(&fx).first() {
         Some(ClientCommand::SendMessage { attachments, .. }) => assert_eq!(attachments[0].id, "a1"),
         other => panic!("expected send_message, got {other:?}"),
@@ -169,7 +197,9 @@ fn a_reused_client_id_is_not_a_second_message() {
 #[test]
 fn the_current_page_url_rides_along() {
     let mut chat = connected();
-    chat.apply(ChatEvent::PageChanged { url: "https://shop.example/pricing".into() });
+    chat.apply(ChatEvent::PageChanged {
+        url: "https://shop.example/pricing".into(),
+    });
     let fx = submit(&mut chat, "k1", "hi");
     assert!(matches!(
         sends(&fx).first(),
@@ -184,12 +214,21 @@ fn a_message_over_the_limits_fails_locally_with_too_large_and_is_kept() {
     let fx = submit(&mut chat, "k1", &long);
     assert!(sends(&fx).is_empty());
     match delivery(&chat, "k1") {
-        Some(Delivery::Failed { reason: FailReason::Rejected { code, .. } }) => assert_eq!(code, error_code::TOO_LARGE),
+        Some(Delivery::Failed {
+            reason: FailReason::Rejected { code, .. },
+        }) => assert_eq!(code, error_code::TOO_LARGE),
         other => panic!("expected too_large, got {other:?}"),
     }
-    assert_eq!(chat.messages()[0].text, long, "the visitor's text is not lost");
+    assert_eq!(
+        chat.messages()[0].text,
+        long,
+        "the visitor's text is not lost"
+    );
     // The next message is not stuck behind it.
-    assert_eq!(sent_messages(&submit(&mut chat, "k2", "short")), vec!["k2@-"]);
+    assert_eq!(
+        sent_messages(&submit(&mut chat, "k2", "short")),
+        vec!["k2@-"]
+    );
 }
 
 #[test]
@@ -197,12 +236,29 @@ fn a_quick_reply_sends_its_label_as_text_and_its_value_even_when_typing_is_block
     let mut chat = active();
     let mut bot = wire(2, AuthorKind::Bot, None, "Which team?");
     bot.collect_input = false;
-    bot.quick_replies = vec![QuickReply { label: "Sales".into(), value: "sales".into() }];
-    server(&mut chat, ServerEvent::Message { conversation_id: "c1".into(), message: bot });
+    bot.quick_replies = vec![QuickReply {
+        label: "Sales".into(),
+        value: "sales".into(),
+    }];
+    server(
+        &mut chat,
+        ServerEvent::Message {
+            conversation_id: "c1".into(),
+            message: bot,
+        },
+    );
     assert!(!chat.can_type());
-    assert!(submit(&mut chat, "k2", "typed anyway").is_empty(), "the composer is disabled");
+    assert!(
+        submit(&mut chat, "k2", "typed anyway").is_empty(),
+        "the composer is disabled"
+    );
 
-    let fx = chat.apply(ChatEvent::QuickReply { client_id: "q1".into(), label: "Sales".into(), value: "sales".into(), now: 5 });
+    let fx = chat.apply(ChatEvent::QuickReply {
+        client_id: "q1".into(),
+        label: "Sales".into(),
+        value: "sales".into(),
+        now: 5,
+    });
     assert_eq!(
         sends(&fx),
         vec![ClientCommand::SendMessage {
@@ -224,14 +280,26 @@ fn an_ack_confirms_the_message_and_gives_the_conversation() {
     let mut chat = connected();
     submit(&mut chat, "k1", "hello");
     let fx = server(&mut chat, ack("k1", "c1", 1));
-    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k1".into() }));
-    assert!(notifications(&fx).contains(&Notification::ConversationStarted { conversation_id: "c1".into() }));
+    assert!(fx.contains(&Effect::CancelAckTimer {
+        client_id: "k1".into()
+    }));
+    assert!(
+        notifications(&fx).contains(&Notification::ConversationStarted {
+            conversation_id: "c1".into()
+        })
+    );
     assert_eq!(fx.last(), Some(&Effect::Persist));
     assert_eq!(chat.status(), Status::Active);
     assert_eq!(chat.conversation_id(), Some("c1"));
     let m = &chat.messages()[0];
     assert_eq!((m.id.as_deref(), m.seq, m.at), (Some("m1"), Some(1), 501));
-    assert_eq!(m.delivery, Some(Delivery::Sent { message_id: "m1".into(), seq: 1 }));
+    assert_eq!(
+        m.delivery,
+        Some(Delivery::Sent {
+            message_id: "m1".into(),
+            seq: 1
+        })
+    );
     assert_eq!(chat.outbox_len(), 0);
     assert_eq!(chat.last_seq(), 1);
 }
@@ -244,13 +312,26 @@ fn without_a_conversation_id_only_the_first_message_is_in_flight() {
     assert!(sent_messages(&submit(&mut chat, "k3", "c")).is_empty());
     assert_eq!(keys(&chat), vec!["k1", "k2", "k3"], "all shown at once");
 
-    let fx = server(&mut chat, ServerEvent::ConversationStarted { conversation_id: "c1".into(), client_id: "k1".into() });
+    let fx = server(
+        &mut chat,
+        ServerEvent::ConversationStarted {
+            conversation_id: "c1".into(),
+            client_id: "k1".into(),
+        },
+    );
     assert_eq!(sent_messages(&fx), vec!["k2@c1", "k3@c1"]);
-    assert_eq!(notifications(&fx), vec![Notification::ConversationStarted { conversation_id: "c1".into() }]);
+    assert_eq!(
+        notifications(&fx),
+        vec![Notification::ConversationStarted {
+            conversation_id: "c1".into()
+        }]
+    );
     // The ack after conversation_started neither restarts nor resends anything.
     let fx = server(&mut chat, ack("k1", "c1", 1));
     assert!(sent_messages(&fx).is_empty());
-    assert!(!notifications(&fx).iter().any(|n| matches!(n, Notification::ConversationStarted { .. })));
+    assert!(!notifications(&fx)
+        .iter()
+        .any(|n| matches!(n, Notification::ConversationStarted { .. })));
 }
 
 #[test]
@@ -258,14 +339,23 @@ fn an_ack_alone_also_releases_the_queue() {
     let mut chat = connected();
     submit(&mut chat, "k1", "a");
     submit(&mut chat, "k2", "b");
-    assert_eq!(sent_messages(&server(&mut chat, ack("k1", "c1", 1))), vec!["k2@c1"]);
+    assert_eq!(
+        sent_messages(&server(&mut chat, ack("k1", "c1", 1))),
+        vec!["k2@c1"]
+    );
 }
 
 #[test]
 fn conversation_started_for_someone_elses_client_id_is_ignored() {
     let mut chat = connected();
     submit(&mut chat, "k1", "a");
-    let fx = server(&mut chat, ServerEvent::ConversationStarted { conversation_id: "c9".into(), client_id: "zz".into() });
+    let fx = server(
+        &mut chat,
+        ServerEvent::ConversationStarted {
+            conversation_id: "c9".into(),
+            client_id: "zz".into(),
+        },
+    );
     assert!(fx.is_empty());
     assert_eq!(chat.conversation_id(), None);
 }
@@ -277,7 +367,10 @@ fn ack_then_echo_keeps_one_copy() {
     let mut chat = active();
     let fx = server(&mut chat, echo("c1", "k1", 1));
     assert_eq!(keys(&chat), vec!["k1"]);
-    assert!(notifications(&fx).is_empty(), "the echo of our own message is not news");
+    assert!(
+        notifications(&fx).is_empty(),
+        "the echo of our own message is not news"
+    );
     assert_eq!(chat.unread(), 0);
 }
 
@@ -286,37 +379,79 @@ fn echo_then_ack_keeps_one_copy_and_the_echo_confirms() {
     let mut chat = connected();
     submit(&mut chat, "k1", "hello");
     let fx = server(&mut chat, echo("c1", "k1", 1));
-    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k1".into() }));
-    assert_eq!(delivery(&chat, "k1"), Some(Delivery::Sent { message_id: "m1".into(), seq: 1 }));
+    assert!(fx.contains(&Effect::CancelAckTimer {
+        client_id: "k1".into()
+    }));
+    assert_eq!(
+        delivery(&chat, "k1"),
+        Some(Delivery::Sent {
+            message_id: "m1".into(),
+            seq: 1
+        })
+    );
     assert_eq!(chat.outbox_len(), 0);
     assert_eq!(chat.conversation_id(), Some("c1"));
     let fx = server(&mut chat, ack("k1", "c1", 1));
     assert_eq!(keys(&chat), vec!["k1"]);
-    assert!(!fx.iter().any(|e| matches!(e, Effect::CancelAckTimer { .. })));
+    assert!(!fx
+        .iter()
+        .any(|e| matches!(e, Effect::CancelAckTimer { .. })));
     assert_eq!(chat.messages()[0].text, "hello", "our text stays");
 }
 
 #[test]
 fn the_echo_brings_the_stored_attachment_urls() {
     let mut chat = connected();
-    let local = Attachment { id: "a1".into(), name: "p.png".into(), mime: "image/png".into(), size: 3, url: "blob:x".into() };
-    chat.apply(ChatEvent::Submit { client_id: "k1".into(), text: String::new(), attachments: vec![local.clone()], now: 0 });
+    let local = Attachment {
+        id: "a1".into(),
+        name: "p.png".into(),
+        mime: "image/png".into(),
+        size: 3,
+        url: "blob:x".into(),
+    };
+    chat.apply(ChatEvent::Submit {
+        client_id: "k1".into(),
+        text: String::new(),
+        attachments: vec![local.clone()],
+        now: 0,
+    });
     let mut copy = wire(1, AuthorKind::Visitor, Some("k1"), "");
-    copy.attachments = vec![Attachment { url: "https://cdn.example/a1".into(), ..local }];
-    server(&mut chat, ServerEvent::Message { conversation_id: "c1".into(), message: copy });
-    assert_eq!(chat.messages()[0].attachments[0].url, "https://cdn.example/a1");
+    copy.attachments = vec![Attachment {
+        url: "https://cdn.example/a1".into(),
+        ..local
+    }];
+    server(
+        &mut chat,
+        ServerEvent::Message {
+            conversation_id: "c1".into(),
+            message: copy,
+        },
+    );
+    assert_eq!(
+        chat.messages()[0].attachments[0].url,
+        "https://cdn.example/a1"
+    );
 }
 
 #[test]
 fn a_duplicated_agent_message_or_history_adds_nothing() {
     let mut chat = active();
     let first = server(&mut chat, agent("c1", 2, "hi"));
-    assert_eq!(notifications(&first).iter().filter(|n| matches!(n, Notification::MessageReceived { .. })).count(), 1);
+    assert_eq!(
+        notifications(&first)
+            .iter()
+            .filter(|n| matches!(n, Notification::MessageReceived { .. }))
+            .count(),
+        1
+    );
     let again = server(&mut chat, agent("c1", 2, "hi"));
     assert!(notifications(&again).is_empty());
     let history = ServerEvent::History {
         conversation_id: "c1".into(),
-        messages: vec![wire(1, AuthorKind::Visitor, Some("k1"), "hello"), wire(2, AuthorKind::Agent, None, "hi")],
+        messages: vec![
+            wire(1, AuthorKind::Visitor, Some("k1"), "hello"),
+            wire(2, AuthorKind::Agent, None, "hi"),
+        ],
         complete: true,
     };
     server(&mut chat, history.clone());
@@ -334,7 +469,10 @@ fn out_of_order_messages_and_history_are_placed_by_seq() {
         &mut chat,
         ServerEvent::History {
             conversation_id: "c1".into(),
-            messages: vec![wire(5, AuthorKind::Agent, None, "five"), wire(3, AuthorKind::Agent, None, "three")],
+            messages: vec![
+                wire(5, AuthorKind::Agent, None, "five"),
+                wire(3, AuthorKind::Agent, None, "three"),
+            ],
             complete: true,
         },
     );
@@ -358,9 +496,17 @@ fn unacknowledged_messages_stay_below_sequenced_ones() {
 fn a_gap_is_filled_by_one_catch_up() {
     let mut chat = active();
     let fx = server(&mut chat, agent("c1", 3, "three"));
-    assert!(sends(&fx).contains(&ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 1 }));
+    assert!(sends(&fx).contains(&ClientCommand::CatchUp {
+        conversation_id: "c1".into(),
+        after_seq: 1
+    }));
     let fx = server(&mut chat, agent("c1", 4, "four"));
-    assert!(!sends(&fx).iter().any(|c| matches!(c, ClientCommand::CatchUp { .. })), "already asked");
+    assert!(
+        !sends(&fx)
+            .iter()
+            .any(|c| matches!(c, ClientCommand::CatchUp { .. })),
+        "already asked"
+    );
 }
 
 #[test]
@@ -370,18 +516,31 @@ fn an_incomplete_history_asks_for_the_next_page() {
         &mut chat,
         ServerEvent::History {
             conversation_id: "c1".into(),
-            messages: vec![wire(2, AuthorKind::Agent, None, "a"), wire(3, AuthorKind::Agent, None, "b")],
+            messages: vec![
+                wire(2, AuthorKind::Agent, None, "a"),
+                wire(3, AuthorKind::Agent, None, "b"),
+            ],
             complete: false,
         },
     );
-    assert!(sends(&fx).contains(&ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 3 }));
+    assert!(sends(&fx).contains(&ClientCommand::CatchUp {
+        conversation_id: "c1".into(),
+        after_seq: 3
+    }));
 }
 
 #[test]
 fn frames_about_another_conversation_are_ignored() {
     let mut chat = active();
     assert!(server(&mut chat, agent("other", 2, "psst")).is_empty());
-    assert!(server(&mut chat, ServerEvent::ConversationEnded { conversation_id: "other".into(), reason: EndReason::Agent }).is_empty());
+    assert!(server(
+        &mut chat,
+        ServerEvent::ConversationEnded {
+            conversation_id: "other".into(),
+            reason: EndReason::Agent
+        }
+    )
+    .is_empty());
     assert_eq!(chat.messages().len(), 1);
     assert_eq!(chat.status(), Status::Active);
 }
@@ -394,20 +553,40 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
     submit(&mut chat, "k2", "spam?");
     let fx = server(
         &mut chat,
-        ServerEvent::Error { code: error_code::RATE_LIMITED.into(), message: "slow down".into(), client_id: Some("k2".into()) },
+        ServerEvent::Error {
+            code: error_code::RATE_LIMITED.into(),
+            message: "slow down".into(),
+            client_id: Some("k2".into()),
+        },
     );
-    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k2".into() }));
+    assert!(fx.contains(&Effect::CancelAckTimer {
+        client_id: "k2".into()
+    }));
     assert_eq!(
         delivery(&chat, "k2"),
-        Some(Delivery::Failed { reason: FailReason::Rejected { code: "rate_limited".into(), message: "slow down".into() } })
+        Some(Delivery::Failed {
+            reason: FailReason::Rejected {
+                code: "rate_limited".into(),
+                message: "slow down".into()
+            }
+        })
     );
     assert_eq!(chat.outbox_len(), 1, "failed stays in the outbox");
 
-    let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 9 });
+    let fx = chat.apply(ChatEvent::Retry {
+        client_id: "k2".into(),
+        now: 9,
+    });
     assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
     assert_eq!(delivery(&chat, "k2"), Some(Delivery::Sending));
     server(&mut chat, ack("k2", "c1", 2));
-    assert_eq!(delivery(&chat, "k2"), Some(Delivery::Sent { message_id: "m2".into(), seq: 2 }));
+    assert_eq!(
+        delivery(&chat, "k2"),
+        Some(Delivery::Sent {
+            message_id: "m2".into(),
+            seq: 2
+        })
+    );
     assert_eq!(chat.outbox_len(), 0);
 }
 
@@ -415,15 +594,32 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
 fn retry_of_a_message_that_did_not_fail_does_nothing() {
     let mut chat = active();
     submit(&mut chat, "k2", "x");
-    assert!(chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 }).is_empty());
-    assert!(chat.apply(ChatEvent::Retry { client_id: "nope".into(), now: 0 }).is_empty());
+    assert!(chat
+        .apply(ChatEvent::Retry {
+            client_id: "k2".into(),
+            now: 0
+        })
+        .is_empty());
+    assert!(chat
+        .apply(ChatEvent::Retry {
+            client_id: "nope".into(),
+            now: 0
+        })
+        .is_empty());
 }
 
 #[test]
 fn errors_without_a_client_id_leave_messages_alone() {
     let mut chat = active();
     submit(&mut chat, "k2", "x");
-    let fx = server(&mut chat, ServerEvent::Error { code: "bad_request".into(), message: "?".into(), client_id: None });
+    let fx = server(
+        &mut chat,
+        ServerEvent::Error {
+            code: "bad_request".into(),
+            message: "?".into(),
+            client_id: None,
+        },
+    );
     assert!(fx.is_empty());
     assert_eq!(delivery(&chat, "k2"), Some(Delivery::Sending));
 }
@@ -433,18 +629,38 @@ fn two_ack_timeouts_resend_and_the_third_fails_the_message() {
     let mut chat = active();
     submit(&mut chat, "k2", "x");
     for _ in 0..2 {
-        let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 });
+        let fx = chat.apply(ChatEvent::AckTimeout {
+            client_id: "k2".into(),
+            now: 0,
+        });
         assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
-        assert!(fx.contains(&Effect::ArmAckTimer { client_id: "k2".into(), after_ms: ACK_TIMEOUT_MS }));
+        assert!(fx.contains(&Effect::ArmAckTimer {
+            client_id: "k2".into(),
+            after_ms: ACK_TIMEOUT_MS
+        }));
     }
-    let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 });
+    let fx = chat.apply(ChatEvent::AckTimeout {
+        client_id: "k2".into(),
+        now: 0,
+    });
     assert!(sends(&fx).is_empty());
-    assert_eq!(delivery(&chat, "k2"), Some(Delivery::Failed { reason: FailReason::NoAck }));
+    assert_eq!(
+        delivery(&chat, "k2"),
+        Some(Delivery::Failed {
+            reason: FailReason::NoAck
+        })
+    );
     assert_eq!(chat.outbox_len(), 1);
     assert!(chat.message("k2").is_some());
     // Retry starts the count again.
-    chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
-    let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 });
+    chat.apply(ChatEvent::Retry {
+        client_id: "k2".into(),
+        now: 0,
+    });
+    let fx = chat.apply(ChatEvent::AckTimeout {
+        client_id: "k2".into(),
+        now: 0,
+    });
     assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
 }
 
@@ -453,9 +669,18 @@ fn when_the_first_message_times_out_the_next_one_takes_its_place() {
     let mut chat = connected();
     submit(&mut chat, "k1", "a");
     submit(&mut chat, "k2", "b");
-    chat.apply(ChatEvent::AckTimeout { client_id: "k1".into(), now: 0 });
-    chat.apply(ChatEvent::AckTimeout { client_id: "k1".into(), now: 0 });
-    let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k1".into(), now: 0 });
+    chat.apply(ChatEvent::AckTimeout {
+        client_id: "k1".into(),
+        now: 0,
+    });
+    chat.apply(ChatEvent::AckTimeout {
+        client_id: "k1".into(),
+        now: 0,
+    });
+    let fx = chat.apply(ChatEvent::AckTimeout {
+        client_id: "k1".into(),
+        now: 0,
+    });
     assert_eq!(sent_messages(&fx), vec!["k2@-"]);
 }
 
@@ -464,10 +689,24 @@ fn stale_timeouts_are_ignored() {
     let mut chat = active();
     submit(&mut chat, "k2", "x");
     chat.apply(ChatEvent::Disconnected);
-    assert!(chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 }).is_empty(), "disconnected");
+    assert!(
+        chat.apply(ChatEvent::AckTimeout {
+            client_id: "k2".into(),
+            now: 0
+        })
+        .is_empty(),
+        "disconnected"
+    );
     chat.apply(ChatEvent::Connected { now: 0 });
     server(&mut chat, ack("k2", "c1", 2));
-    assert!(chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 }).is_empty(), "acked");
+    assert!(
+        chat.apply(ChatEvent::AckTimeout {
+            client_id: "k2".into(),
+            now: 0
+        })
+        .is_empty(),
+        "acked"
+    );
 }
 
 // ----- connection -----
@@ -477,14 +716,25 @@ fn messages_queue_while_disconnected_and_go_out_in_order_after_a_catch_up() {
     let mut chat = active();
     submit(&mut chat, "k2", "a");
     let fx = chat.apply(ChatEvent::Disconnected);
-    assert_eq!(fx, vec![Effect::CancelAckTimer { client_id: "k2".into() }]);
+    assert_eq!(
+        fx,
+        vec![Effect::CancelAckTimer {
+            client_id: "k2".into()
+        }]
+    );
     assert!(!chat.is_connected());
     assert!(sends(&submit(&mut chat, "k3", "b")).is_empty());
     assert_eq!(delivery(&chat, "k3"), Some(Delivery::Sending));
 
     let fx = chat.apply(ChatEvent::Connected { now: 0 });
     let sent = sends(&fx);
-    assert_eq!(sent[0], ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 1 });
+    assert_eq!(
+        sent[0],
+        ClientCommand::CatchUp {
+            conversation_id: "c1".into(),
+            after_seq: 1
+        }
+    );
     assert_eq!(sent_messages(&fx), vec!["k2@c1", "k3@c1"]);
 }
 
@@ -494,7 +744,9 @@ fn reconnecting_before_any_conversation_resends_only_the_first() {
     submit(&mut chat, "k1", "a");
     submit(&mut chat, "k2", "b");
     let fx = chat.apply(ChatEvent::Connected { now: 0 });
-    assert!(!sends(&fx).iter().any(|c| matches!(c, ClientCommand::CatchUp { .. })));
+    assert!(!sends(&fx)
+        .iter()
+        .any(|c| matches!(c, ClientCommand::CatchUp { .. })));
     assert_eq!(sent_messages(&fx), vec!["k1@-"]);
 }
 
@@ -502,7 +754,14 @@ fn reconnecting_before_any_conversation_resends_only_the_first() {
 fn a_failed_message_is_not_resent_by_a_reconnect() {
     let mut chat = active();
     submit(&mut chat, "k2", "x");
-    server(&mut chat, ServerEvent::Error { code: "too_large".into(), message: "".into(), client_id: Some("k2".into()) });
+    server(
+        &mut chat,
+        ServerEvent::Error {
+            code: "too_large".into(),
+            message: "".into(),
+            client_id: Some("k2".into()),
+        },
+    );
     chat.apply(ChatEvent::Disconnected);
     assert!(sent_messages(&chat.apply(ChatEvent::Connected { now: 0 })).is_empty());
 }
@@ -518,13 +777,25 @@ fn team_messages_count_as_unread_while_the_window_is_closed_and_opening_resets()
     assert!(n.contains(&Notification::UnreadCountChanged { count: 1 }));
     assert!(n.contains(&Notification::Announce("Ann: hi".into())));
     server(&mut chat, agent("c1", 3, "there"));
-    server(&mut chat, ServerEvent::Message { conversation_id: "c1".into(), message: wire(4, AuthorKind::System, None, "Ann left") });
+    server(
+        &mut chat,
+        ServerEvent::Message {
+            conversation_id: "c1".into(),
+            message: wire(4, AuthorKind::System, None, "Ann left"),
+        },
+    );
     assert_eq!(chat.unread(), 2, "system messages do not count");
 
     let fx = chat.apply(ChatEvent::WindowOpened);
     assert_eq!(chat.unread(), 0);
     assert!(notifications(&fx).contains(&Notification::UnreadCountChanged { count: 0 }));
-    assert_eq!(sends(&fx), vec![ClientCommand::MarkRead { conversation_id: "c1".into(), up_to_seq: 4 }]);
+    assert_eq!(
+        sends(&fx),
+        vec![ClientCommand::MarkRead {
+            conversation_id: "c1".into(),
+            up_to_seq: 4
+        }]
+    );
     assert!(chat.is_window_open());
 }
 
@@ -534,7 +805,13 @@ fn messages_seen_as_they_arrive_are_not_unread_but_are_marked_read() {
     chat.apply(ChatEvent::WindowOpened);
     let fx = server(&mut chat, agent("c1", 2, "hi"));
     assert_eq!(chat.unread(), 0);
-    assert_eq!(sends(&fx), vec![ClientCommand::MarkRead { conversation_id: "c1".into(), up_to_seq: 2 }]);
+    assert_eq!(
+        sends(&fx),
+        vec![ClientCommand::MarkRead {
+            conversation_id: "c1".into(),
+            up_to_seq: 2
+        }]
+    );
 }
 
 #[test]
@@ -546,7 +823,10 @@ fn a_hidden_page_counts_unread_even_with_the_window_open() {
     assert_eq!(chat.unread(), 1);
     let fx = chat.apply(ChatEvent::PageVisible(true));
     assert_eq!(chat.unread(), 0);
-    assert!(sends(&fx).contains(&ClientCommand::MarkRead { conversation_id: "c1".into(), up_to_seq: 2 }));
+    assert!(sends(&fx).contains(&ClientCommand::MarkRead {
+        conversation_id: "c1".into(),
+        up_to_seq: 2
+    }));
 }
 
 #[test]
@@ -564,10 +844,21 @@ fn closing_the_window_does_not_touch_unread() {
 #[test]
 fn visitor_typing_sends_at_most_one_frame_per_three_seconds() {
     let mut chat = active();
-    let frame = ClientCommand::Typing { conversation_id: "c1".into(), typing: true };
-    assert_eq!(sends(&chat.apply(ChatEvent::VisitorTyping { now: 10_000 })), vec![frame.clone()]);
-    assert!(chat.apply(ChatEvent::VisitorTyping { now: 12_999 }).is_empty());
-    assert_eq!(sends(&chat.apply(ChatEvent::VisitorTyping { now: 13_000 })), vec![frame]);
+    let frame = ClientCommand::Typing {
+        conversation_id: "c1".into(),
+        typing: true,
+    };
+    assert_eq!(
+        sends(&chat.apply(ChatEvent::VisitorTyping { now: 10_000 })),
+        vec![frame.clone()]
+    );
+    assert!(chat
+        .apply(ChatEvent::VisitorTyping { now: 12_999 })
+        .is_empty());
+    assert_eq!(
+        sends(&chat.apply(ChatEvent::VisitorTyping { now: 13_000 })),
+        vec![frame]
+    );
 }
 
 #[test]
@@ -579,9 +870,19 @@ fn visitor_typing_before_a_conversation_sends_nothing() {
 #[test]
 fn the_agent_typing_indicator_shows_until_their_message_or_a_disconnect() {
     let mut chat = active();
-    let typing = ServerEvent::Typing { conversation_id: "c1".into(), author_name: Some("Ann".into()), typing: true };
+    let typing = ServerEvent::Typing {
+        conversation_id: "c1".into(),
+        author_name: Some("Ann".into()),
+        typing: true,
+    };
     chat.apply(ChatEvent::Server(typing.clone(), 42));
-    assert_eq!(chat.agent_typing(), Some(&AgentTyping { name: Some("Ann".into()), since: 42 }));
+    assert_eq!(
+        chat.agent_typing(),
+        Some(&AgentTyping {
+            name: Some("Ann".into()),
+            since: 42
+        })
+    );
     server(&mut chat, agent("c1", 2, "hi"));
     assert_eq!(chat.agent_typing(), None);
     chat.apply(ChatEvent::Server(typing, 43));
@@ -594,22 +895,67 @@ fn the_agent_typing_indicator_shows_until_their_message_or_a_disconnect() {
 #[test]
 fn availability_hints_only_on_change() {
     let mut chat = connected();
-    let welcome = ServerEvent::Welcome { session_token: "t".into(), visitor_id: "v".into(), team_available: true, server_time: 0 };
+    let welcome = ServerEvent::Welcome {
+        session_token: "t".into(),
+        visitor_id: "v".into(),
+        team_available: true,
+        server_time: 0,
+    };
     let fx = server(&mut chat, welcome);
-    assert_eq!(notifications(&fx), vec![Notification::AvailabilityHint { team_available: true }]);
-    assert!(server(&mut chat, ServerEvent::Presence { team_available: true }).is_empty());
-    let fx = server(&mut chat, ServerEvent::Presence { team_available: false });
-    assert_eq!(notifications(&fx), vec![Notification::AvailabilityHint { team_available: false }]);
+    assert_eq!(
+        notifications(&fx),
+        vec![Notification::AvailabilityHint {
+            team_available: true
+        }]
+    );
+    assert!(server(
+        &mut chat,
+        ServerEvent::Presence {
+            team_available: true
+        }
+    )
+    .is_empty());
+    let fx = server(
+        &mut chat,
+        ServerEvent::Presence {
+            team_available: false,
+        },
+    );
+    assert_eq!(
+        notifications(&fx),
+        vec![Notification::AvailabilityHint {
+            team_available: false
+        }]
+    );
     assert_eq!(chat.team_available(), Some(false));
 }
 
 #[test]
 fn a_transcript_request_is_sent_and_its_confirmation_notified() {
     let mut chat = active();
-    let fx = chat.apply(ChatEvent::RequestTranscript { email: " a@b.example ".into() });
-    assert_eq!(sends(&fx), vec![ClientCommand::RequestTranscript { conversation_id: "c1".into(), email: "a@b.example".into() }]);
-    let fx = server(&mut chat, ServerEvent::TranscriptRequested { conversation_id: "c1".into(), email: "a@b.example".into() });
-    assert_eq!(notifications(&fx), vec![Notification::TranscriptRequested { email: "a@b.example".into() }]);
+    let fx = chat.apply(ChatEvent::RequestTranscript {
+        email: " a@b.example ".into(),
+    });
+    assert_eq!(
+        sends(&fx),
+        vec![ClientCommand::RequestTranscript {
+            conversation_id: "c1".into(),
+            email: "a@b.example".into()
+        }]
+    );
+    let fx = server(
+        &mut chat,
+        ServerEvent::TranscriptRequested {
+            conversation_id: "c1".into(),
+            email: "a@b.example".into(),
+        },
+    );
+    assert_eq!(
+        notifications(&fx),
+        vec![Notification::TranscriptRequested {
+            email: "a@b.example".into()
+        }]
+    );
 }
 
 // ----- ending -----
@@ -618,13 +964,28 @@ fn a_transcript_request_is_sent_and_its_confirmation_notified() {
 fn each_end_reason_ends_the_chat_and_disables_the_composer() {
     for reason in [EndReason::Agent, EndReason::Inactivity, EndReason::Bot] {
         let mut chat = active();
-        let fx = server(&mut chat, ServerEvent::ConversationEnded { conversation_id: "c1".into(), reason });
+        let fx = server(
+            &mut chat,
+            ServerEvent::ConversationEnded {
+                conversation_id: "c1".into(),
+                reason,
+            },
+        );
         assert_eq!(chat.status(), Status::Ended { reason });
         assert!(!chat.can_type());
-        assert!(notifications(&fx).contains(&Notification::ConversationClosed { conversation_id: "c1".into(), reason }));
+        assert!(
+            notifications(&fx).contains(&Notification::ConversationClosed {
+                conversation_id: "c1".into(),
+                reason
+            })
+        );
         assert!(submit(&mut chat, "k9", "too late").is_empty());
         assert!(chat.apply(ChatEvent::VisitorTyping { now: 0 }).is_empty());
-        assert_eq!(chat.conversation_id(), Some("c1"), "kept for the transcript");
+        assert_eq!(
+            chat.conversation_id(),
+            Some("c1"),
+            "kept for the transcript"
+        );
     }
 }
 
@@ -633,7 +994,13 @@ fn a_bot_message_without_collect_input_blocks_typing_until_a_later_team_message(
     let mut chat = active();
     let mut bot = wire(2, AuthorKind::Bot, None, "Bye!");
     bot.collect_input = false;
-    server(&mut chat, ServerEvent::Message { conversation_id: "c1".into(), message: bot });
+    server(
+        &mut chat,
+        ServerEvent::Message {
+            conversation_id: "c1".into(),
+            message: bot,
+        },
+    );
     assert!(chat.input_blocked());
     assert!(!chat.can_type());
     server(&mut chat, agent("c1", 3, "Ann here, taking over"));
@@ -644,11 +1011,31 @@ fn a_bot_message_without_collect_input_blocks_typing_until_a_later_team_message(
 fn ending_turns_unacknowledged_messages_into_failed_ones() {
     let mut chat = active();
     submit(&mut chat, "k2", "wait");
-    let fx = server(&mut chat, ServerEvent::ConversationEnded { conversation_id: "c1".into(), reason: EndReason::Inactivity });
-    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k2".into() }));
-    assert_eq!(delivery(&chat, "k2"), Some(Delivery::Failed { reason: FailReason::ConversationEnded }));
+    let fx = server(
+        &mut chat,
+        ServerEvent::ConversationEnded {
+            conversation_id: "c1".into(),
+            reason: EndReason::Inactivity,
+        },
+    );
+    assert!(fx.contains(&Effect::CancelAckTimer {
+        client_id: "k2".into()
+    }));
+    assert_eq!(
+        delivery(&chat, "k2"),
+        Some(Delivery::Failed {
+            reason: FailReason::ConversationEnded
+        })
+    );
     assert_eq!(chat.outbox_len(), 1);
-    assert!(chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 }).is_empty(), "not into an ended chat");
+    assert!(
+        chat.apply(ChatEvent::Retry {
+            client_id: "k2".into(),
+            now: 0
+        })
+        .is_empty(),
+        "not into an ended chat"
+    );
 }
 
 #[test]
@@ -656,7 +1043,13 @@ fn a_new_chat_clears_the_old_one_keeps_failed_messages_and_ignores_late_frames()
     let mut chat = active();
     submit(&mut chat, "k2", "wait");
     server(&mut chat, agent("c1", 2, "bye"));
-    server(&mut chat, ServerEvent::ConversationEnded { conversation_id: "c1".into(), reason: EndReason::Agent });
+    server(
+        &mut chat,
+        ServerEvent::ConversationEnded {
+            conversation_id: "c1".into(),
+            reason: EndReason::Agent,
+        },
+    );
     assert_eq!(chat.unread(), 1);
 
     // Nothing happens before the chat has ended.
@@ -676,7 +1069,10 @@ fn a_new_chat_clears_the_old_one_keeps_failed_messages_and_ignores_late_frames()
     assert_eq!(chat.conversation_id(), None);
 
     // Retrying starts the new conversation.
-    let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
+    let fx = chat.apply(ChatEvent::Retry {
+        client_id: "k2".into(),
+        now: 0,
+    });
     assert_eq!(sent_messages(&fx), vec!["k2@-"]);
     server(&mut chat, ack("k2", "c2", 1));
     assert_eq!(chat.conversation_id(), Some("c2"));
@@ -699,15 +1095,32 @@ fn the_state_survives_a_save_and_restore_and_resends_its_outbox() {
     assert!(restored.is_window_open());
     assert!(!restored.is_connected(), "a restored state is disconnected");
     let fx = restored.apply(ChatEvent::Connected { now: 0 });
-    assert_eq!(sends(&fx)[0], ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 2 });
+    assert_eq!(
+        sends(&fx)[0],
+        ClientCommand::CatchUp {
+            conversation_id: "c1".into(),
+            after_seq: 2
+        }
+    );
     assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
 }
 
 #[test]
 fn restore_refuses_other_versions_and_garbage() {
-    let json = ChatState::new().save().replace("\"schema_version\":1", "\"schema_version\":99");
-    assert_eq!(ChatState::restore(&json), Err(RestoreError::SchemaVersion { found: 99, expected: 1 }));
-    assert!(matches!(ChatState::restore("{]"), Err(RestoreError::Malformed(_))));
+    let json = ChatState::new()
+        .save()
+        .replace("\"schema_version\":1", "\"schema_version\":99");
+    assert_eq!(
+        ChatState::restore(&json),
+        Err(RestoreError::SchemaVersion {
+            found: 99,
+            expected: 1
+        })
+    );
+    assert!(matches!(
+        ChatState::restore("{]"),
+        Err(RestoreError::Malformed(_))
+    ));
     let truncated = r#"{"schema_version":1,"status":{"status":"idle"}}"#;
     let err = ChatState::restore(truncated).unwrap_err();
     assert!(err.to_string().contains("missing field"), "{err}");
