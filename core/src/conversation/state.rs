@@ -418,9 +418,20 @@ impl ChatState {
     }
 
     /// Learns the conversation our first message created.
+    ///
+    /// It also catches up at once: if the first message was sent on an earlier
+    /// connection, the team may have answered while we could not know the
+    /// conversation, and nothing else would ever ask for those messages.
     fn adopt(&mut self, conversation_id: String, fx: &mut Effects) {
         self.conversation_id = Some(conversation_id.clone());
         self.status = Status::Active;
+        if self.connected {
+            fx.send(ClientCommand::CatchUp {
+                conversation_id: conversation_id.clone(),
+                after_seq: self.timeline.watermark(),
+            });
+            self.catch_up_pending = true;
+        }
         fx.notify(Notification::ConversationStarted { conversation_id });
         fx.persist();
     }

@@ -113,11 +113,20 @@ fn connected() -> ChatState {
     chat
 }
 
-/// Connected, in conversation `c1`, whose message 1 is the visitor's acknowledged `k1`.
+/// Connected, in conversation `c1`, whose message 1 is the visitor's acknowledged `k1`,
+/// with the catch-up that follows the start answered.
 fn active() -> ChatState {
     let mut chat = connected();
     submit(&mut chat, "k1", "hello");
     server(&mut chat, ack("k1", "c1", 1));
+    server(
+        &mut chat,
+        ServerEvent::History {
+            conversation_id: "c1".into(),
+            messages: vec![wire(1, AuthorKind::Visitor, Some("k1"), "hello")],
+            complete: true,
+        },
+    );
     chat
 }
 
@@ -332,6 +341,37 @@ fn without_a_conversation_id_only_the_first_message_is_in_flight() {
     assert!(!notifications(&fx)
         .iter()
         .any(|n| matches!(n, Notification::ConversationStarted { .. })));
+}
+
+#[test]
+fn learning_the_conversation_catches_up_on_what_was_said_meanwhile() {
+    // The first message went out, the link dropped before any answer, and the team
+    // replied in the meantime: only a catch-up can bring that reply.
+    let mut chat = connected();
+    submit(&mut chat, "k1", "hello");
+    chat.apply(ChatEvent::Disconnected);
+    chat.apply(ChatEvent::Connected { now: 0 });
+    let fx = server(&mut chat, ack("k1", "c1", 1));
+    assert_eq!(
+        sends(&fx),
+        vec![ClientCommand::CatchUp {
+            conversation_id: "c1".into(),
+            after_seq: 0
+        }]
+    );
+    server(
+        &mut chat,
+        ServerEvent::History {
+            conversation_id: "c1".into(),
+            messages: vec![
+                wire(1, AuthorKind::Visitor, Some("k1"), "hello"),
+                wire(2, AuthorKind::Agent, None, "hi!"),
+            ],
+            complete: true,
+        },
+    );
+    assert_eq!(keys(&chat), vec!["k1", "m2"]);
+    assert_eq!(chat.unread(), 1);
 }
 
 #[test]
