@@ -56,12 +56,20 @@ pub struct Author {
 impl Author {
     /// The visitor, who needs no name or avatar in their own widget.
     pub fn visitor() -> Author {
-        Author { kind: AuthorKind::Visitor, name: None, avatar_url: None }
+        Author {
+            kind: AuthorKind::Visitor,
+            name: None,
+            avatar_url: None,
+        }
     }
 
     pub(crate) fn from_obj(o: &Obj<'_>) -> Result<Author, DecodeError> {
         Ok(Author {
-            kind: o.word("kind", AuthorKind::parse, "one of \"visitor\", \"agent\", \"bot\", \"system\"")?,
+            kind: o.word(
+                "kind",
+                AuthorKind::parse,
+                "one of \"visitor\", \"agent\", \"bot\", \"system\"",
+            )?,
             name: o.opt_string("name", MAX_LABEL_CHARS)?,
             avatar_url: o.opt_string("avatar_url", MAX_URL_CHARS)?,
         })
@@ -94,7 +102,12 @@ impl AttachmentRef {
 
 impl From<&Attachment> for AttachmentRef {
     fn from(a: &Attachment) -> AttachmentRef {
-        AttachmentRef { id: a.id.clone(), name: a.name.clone(), mime: a.mime.clone(), size: a.size }
+        AttachmentRef {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            mime: a.mime.clone(),
+            size: a.size,
+        }
     }
 }
 

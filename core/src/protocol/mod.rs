@@ -20,7 +20,9 @@ mod server;
 
 pub use client::{ClientCommand, ResumePoint};
 pub use decode::{DecodeError, Problem};
-pub use message::{Attachment, AttachmentRef, Author, AuthorKind, EndReason, QuickReply, WireMessage};
+pub use message::{
+    Attachment, AttachmentRef, Author, AuthorKind, EndReason, QuickReply, WireMessage,
+};
 pub use server::ServerEvent;
 
 /// The protocol version this crate speaks, sent in `hello.protocol`.
