@@ -24,3 +24,4 @@ pub mod i18n;
 pub mod initials;
 pub mod linkify;
 pub mod memory_backend;
+pub mod mime;

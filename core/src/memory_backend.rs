@@ -71,6 +71,8 @@ pub struct MemoryBackend {
     agent: Author,
     bot: Author,
     transcripts: Vec<(String, String)>,
+    /// Uploaded files by id, as the upload endpoint of a real server would keep them.
+    uploads: BTreeMap<String, Attachment>,
 }
 
 impl MemoryBackend {
@@ -99,7 +101,13 @@ impl MemoryBackend {
             agent: Author { kind: AuthorKind::Agent, name: Some(agent_name.to_owned()), avatar_url: None },
             bot: Author { kind: AuthorKind::Bot, name: Some("Bot".to_owned()), avatar_url: None },
             transcripts: Vec::new(),
+            uploads: BTreeMap::new(),
         }
+    }
+
+    /// Records an uploaded file so that messages may refer to it by id.
+    pub fn register_upload(&mut self, attachment: Attachment) {
+        self.uploads.insert(attachment.id.clone(), attachment);
     }
 
     fn next(&mut self, prefix: &str) -> String {
@@ -253,6 +261,15 @@ impl MemoryBackend {
                         event: ServerEvent::Ack { client_id, conversation_id, message_id: m.id, seq: m.seq, at: m.at },
                     }];
                 }
+                let mut resolved = Vec::with_capacity(attachments.len());
+                for reference in attachments {
+                    match self.uploads.get(&reference.id) {
+                        Some(a) => resolved.push(a.clone()),
+                        None => {
+                            return Self::error(from, error_code::BAD_REQUEST, "unknown attachment", Some(client_id))
+                        }
+                    }
+                }
                 let mut out = Vec::new();
                 let index = match conversation_id {
                     Some(id) => {
@@ -282,17 +299,13 @@ impl MemoryBackend {
                 let message_id = self.next("msg-");
                 let conversation = &mut self.conversations[index];
                 let seq = conversation.messages.last().map_or(1, |m| m.seq + 1);
-                let attachments = attachments
-                    .into_iter()
-                    .map(|a| Attachment { url: format!("memory:{}", a.id), id: a.id, name: a.name, mime: a.mime, size: a.size })
-                    .collect();
                 let message = WireMessage {
                     id: message_id.clone(),
                     seq,
                     client_id: Some(client_id.clone()),
                     author: Author::visitor(),
                     text,
-                    attachments,
+                    attachments: resolved,
                     quick_replies: Vec::new(),
                     collect_input: true,
                     at: now,
@@ -499,6 +512,29 @@ mod tests {
         assert_eq!(out.len(), 2);
         let after = b.receive(tab1, send(b.conversations.last().map(|c| c.id.as_str()), "c2", "late"), 3);
         assert!(matches!(&after[0].event, ServerEvent::Error { code, .. } if code == error_code::CONVERSATION_ENDED));
+    }
+
+    #[test]
+    fn attachments_must_have_been_uploaded() {
+        let mut b = MemoryBackend::new("Ada");
+        let c = b.connect();
+        b.receive(c, hello(None, vec![]), 0);
+        let reference = crate::protocol::AttachmentRef { id: "f1".into(), name: "a.png".into(), mime: "image/png".into(), size: 3 };
+        let with_file = |client_id: &str| ClientCommand::SendMessage {
+            conversation_id: None,
+            client_id: client_id.into(),
+            text: String::new(),
+            attachments: vec![reference.clone()],
+            quick_reply: None,
+            page_url: None,
+        };
+        let out = b.receive(c, with_file("c1"), 1);
+        assert!(matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::BAD_REQUEST));
+        b.register_upload(Attachment { id: "f1".into(), name: "a.png".into(), mime: "image/png".into(), size: 3, url: "blob:x".into() });
+        b.receive(c, with_file("c2"), 2);
+        let conv = b.current_conversation().map(str::to_owned).unwrap_or_default();
+        let stored = b.messages(&conv).and_then(|m| m.first()).map(|m| m.attachments[0].url.clone());
+        assert_eq!(stored.as_deref(), Some("blob:x"));
     }
 
     #[test]
