@@ -1,83 +1,281 @@
-//! The widget's root component: the launcher, the window, and what opens it.
+//! The widget's root component: reads the [`Store`] and lays out the launcher, the
+//! window and the screen-reader live region.
+//!
+//! It holds no chat state of its own: every action goes to the store, which runs the
+//! core and re-renders this component through its subscription. Focus is managed here
+//! because it spans components: opening with a click focuses the composer, closing
+//! returns focus to the launcher, and nothing takes focus on page load.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
-use sitechat_core::config::{Config, Position};
-use sitechat_core::i18n::{text, Locale, Msg};
+use gloo::timers::callback::Interval;
+use sitechat_core::availability::{AvailabilityState, AwayDisplay};
+use sitechat_core::config::ResponseTime;
+use sitechat_core::conversation::Status;
+use sitechat_core::i18n::{format, response_time_text, text, unread_messages, Locale, Msg};
+use sitechat_core::protocol::{AuthorKind, QuickReply};
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::components::{ChatWindow, Launcher};
-use crate::hooks::{loaded_with_open_hash, use_open_hash};
+use crate::components::{
+    ChatEnded, ChatWindow, Composer, Header, Launcher, MeetingLink, MessageList, PendingAttachment,
+};
+use crate::hooks::{use_open_hash, use_page_lifecycle};
+use crate::store::Store;
 
-#[derive(Properties, PartialEq, Clone)]
+/// Messages rendered per page; older ones come with "Load earlier messages".
+pub const PAGE_SIZE: usize = 50;
+
+#[derive(Properties, Clone)]
 pub struct ChatWidgetProps {
-    pub config: Rc<Config>,
-    pub locale: Locale,
-    /// Open the window at mount (the `#hs-chat-open` hash also does).
-    #[prop_or_default]
-    pub start_open: bool,
+    pub store: Rc<Store>,
 }
 
-/// Whether the window is open. Kept in a reducer so the dispatcher handed to
-/// listeners is stable across renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct WindowState {
-    open: bool,
+impl PartialEq for ChatWidgetProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.store, &other.store)
+    }
 }
 
-enum WindowAction {
-    Open,
-    Close,
-    Toggle,
+fn response_time_line(locale: Locale, time: Option<ResponseTime>) -> Option<AttrValue> {
+    time.and_then(|t| response_time_text(locale, t.key())).map(AttrValue::Static)
 }
 
-impl Reducible for WindowState {
-    type Action = WindowAction;
-
-    fn reduce(self: Rc<Self>, action: WindowAction) -> Rc<Self> {
-        let open = match action {
-            WindowAction::Open => true,
-            WindowAction::Close => false,
-            WindowAction::Toggle => !self.open,
-        };
-        if open == self.open {
-            self
-        } else {
-            Rc::new(WindowState { open })
-        }
+fn focus(node: &NodeRef) {
+    if let Some(el) = node.cast::<HtmlElement>() {
+        let _ = el.focus();
     }
 }
 
 #[function_component]
 pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
-    let start_open = props.start_open;
-    let window = use_reducer(move || WindowState { open: start_open || loaded_with_open_hash() });
-    let dispatcher = window.dispatcher();
-    let on_toggle = use_callback(dispatcher.clone(), |_: (), d| d.dispatch(WindowAction::Toggle));
-    let on_close = use_callback(dispatcher.clone(), |_: (), d| d.dispatch(WindowAction::Close));
-    let on_open = use_callback(dispatcher.clone(), |_: (), d| d.dispatch(WindowAction::Open));
-    use_open_hash(on_open);
+    let store = props.store.clone();
+    let update = use_force_update();
+    {
+        let store = store.clone();
+        use_effect_with(props.clone(), move |_| {
+            let subscription = store.subscribe(Rc::new(move || update.force_update()));
+            move || drop(subscription)
+        });
+    }
+    // Relative times ("2 min ago") move on by themselves.
+    let now = use_state(|| store.now());
+    {
+        let now = now.clone();
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let tick = Interval::new(30_000, move || now.set(store.now()));
+            move || drop(tick)
+        });
+    }
+    let launcher_ref = use_node_ref();
+    let composer_ref = use_node_ref();
+    // Set by a visitor's own click so that only that open moves focus.
+    let focus_composer = use_mut_ref(|| Cell::new(false));
+    let page_size = use_state_eq(|| PAGE_SIZE);
 
-    let onkeydown = use_callback(dispatcher, |e: KeyboardEvent, d| {
-        if e.key() == "Escape" {
-            d.dispatch(WindowAction::Close);
+    let on_open_hash = use_callback(store.clone(), |_: (), store| store.open_window());
+    use_open_hash(on_open_hash);
+    use_page_lifecycle(store.clone());
+
+    let on_toggle = {
+        let store = store.clone();
+        let focus_composer = focus_composer.clone();
+        let launcher_ref = launcher_ref.clone();
+        Callback::from(move |_: ()| {
+            store.interacted();
+            if store.chat().is_window_open() {
+                store.close_window();
+                focus(&launcher_ref);
+            } else {
+                focus_composer.borrow().set(true);
+                store.open_window();
+            }
+        })
+    };
+    let on_close = {
+        let store = store.clone();
+        let launcher_ref = launcher_ref.clone();
+        Callback::from(move |_: ()| {
+            store.close_window();
+            focus(&launcher_ref);
+        })
+    };
+    let onkeydown = {
+        let on_close = on_close.clone();
+        let store = store.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && store.chat().is_window_open() {
+                e.stop_propagation();
+                on_close.emit(());
+            }
+        })
+    };
+    {
+        let composer_ref = composer_ref.clone();
+        let focus_composer = focus_composer.clone();
+        let open = store.chat().is_window_open();
+        use_effect_with(open, move |open| {
+            if *open && focus_composer.borrow().replace(false) {
+                focus(&composer_ref);
+            }
+        });
+    }
+
+    let locale = store.locale();
+    let config = store.config().clone();
+    let decision = store.availability();
+    let chat = store.chat();
+    let has_conversation = chat.conversation_id().is_some() || !chat.messages().is_empty();
+    // An ongoing conversation is never hidden away from the visitor mid-chat.
+    if matches!(decision.state, AvailabilityState::Hidden) && !has_conversation {
+        return html! { <div class="sc-live sc-visually-hidden" aria-live="polite"></div> };
+    }
+    let open = chat.is_window_open();
+    let unread = chat.unread();
+    let left = config.appearance.position == sitechat_core::config::Position::Left;
+    let profile = &config.profile;
+    let name = AttrValue::from(profile.name.clone());
+
+    let (status, away) = match &decision.state {
+        AvailabilityState::Available { response_time } => (response_time_line(locale, *response_time), false),
+        AvailabilityState::Away { display: AwayDisplay::Message(message) } => (Some(AttrValue::from(message.clone())), true),
+        AvailabilityState::Away { display: AwayDisplay::ResponseTime(time) } => {
+            (response_time_line(locale, *time).or(Some(AttrValue::Static(text(locale, Msg::AwayNow)))), true)
         }
+        AvailabilityState::Hidden => (Some(AttrValue::Static(text(locale, Msg::AwayNow))), true),
+    };
+    let meeting = profile.meetings_link().map(|url| MeetingLink {
+        url: AttrValue::from(url.to_owned()),
+        text: AttrValue::from(
+            profile.meetings.link_text.clone().unwrap_or_else(|| text(locale, Msg::BookMeeting).to_owned()),
+        ),
     });
 
-    let locale = props.locale;
-    let config = &props.config;
-    let left = config.appearance.position == Position::Left;
-    let launcher_label = if window.open { text(locale, Msg::CloseChat) } else { text(locale, Msg::OpenChat) };
-    html! {
-        <div class={classes!("sc-corner", left.then_some("sc-corner--left"))} {onkeydown}>
-            if window.open {
-                <ChatWindow
-                    title={AttrValue::from(config.profile.name.clone())}
-                    close_label={text(locale, Msg::CloseChat)}
-                    {on_close}
+    let window = if open {
+        let messages_all = chat.messages();
+        let start = messages_all.len().saturating_sub(*page_size);
+        let messages = Rc::new(messages_all[start..].to_vec());
+        let typing = chat.agent_typing().map(|t| match &t.name {
+            Some(who) => AttrValue::from(format(locale, Msg::NamedTyping, &[("name", who)])),
+            None => AttrValue::Static(text(locale, Msg::SomeoneTyping)),
+        });
+        let quick_replies: Vec<QuickReply> = messages_all
+            .last()
+            .filter(|m| m.author.kind == AuthorKind::Bot)
+            .map(|m| m.quick_replies.clone())
+            .unwrap_or_default();
+        let on_load_earlier = {
+            let page_size = page_size.clone();
+            Callback::from(move |_: ()| page_size.set(*page_size + PAGE_SIZE))
+        };
+        let on_retry = forward(&store, |store, client_id: String| store.retry(client_id));
+        let on_quick_reply =
+            forward(&store, |store, reply: QuickReply| store.quick_reply(reply.label, reply.value));
+        let footer = match chat.status() {
+            Status::Ended { reason } => html! {
+                <ChatEnded
+                    {locale}
+                    {reason}
+                    transcript_enabled={config.options.transcript_auto_send && chat.conversation_id().is_some()}
+                    transcript_sent_to={store.transcript_sent_to().map(AttrValue::from)}
+                    on_start_new={forward(&store, |store, _: ()| store.start_new_chat())}
+                    on_transcript={forward(&store, |store, email: String| store.request_transcript(email))}
                 />
+            },
+            _ => {
+                let composer = store.composer();
+                let attachments: Vec<PendingAttachment> = composer
+                    .uploads
+                    .iter()
+                    .map(|u| PendingAttachment {
+                        id: u.id,
+                        name: AttrValue::from(u.name.clone()),
+                        size: u.size,
+                        uploading: u.attachment.is_none(),
+                    })
+                    .collect();
+                html! {
+                    <Composer
+                        {locale}
+                        draft={AttrValue::from(composer.draft)}
+                        {attachments}
+                        error={composer.error.map(AttrValue::from)}
+                        attachments_enabled={store.attachments_allowed()}
+                        accept={AttrValue::from(config.options.allowed_attachment_types.join(","))}
+                        enabled={chat.can_type()}
+                        node_ref={composer_ref.clone()}
+                        on_input={forward(&store, |store, draft: String| store.set_draft(draft))}
+                        on_send={forward(&store, |store, _: ()| store.send())}
+                        on_files={forward(&store, |store, files: web_sys::FileList| {
+                            store.add_files((0..files.length()).filter_map(|i| files.get(i)).collect())
+                        })}
+                        on_remove_attachment={forward(&store, |store, id: u32| store.remove_upload(id))}
+                    />
+                }
             }
-            <Launcher open={window.open} label={launcher_label} {on_toggle} />
-        </div>
+        };
+        html! {
+            <ChatWindow label={AttrValue::from(format(locale, Msg::ChatWith, &[("name", &profile.name)]))}>
+                <Header
+                    name={name.clone()}
+                    avatar_url={profile.avatar_url.clone().map(AttrValue::from)}
+                    avatar_alt={AttrValue::from(format(locale, Msg::AvatarOf, &[("name", &profile.name)]))}
+                    {status}
+                    {away}
+                    {meeting}
+                    close_label={text(locale, Msg::Close)}
+                    on_close={on_close.clone()}
+                />
+                if !chat.is_connected() && chat.outbox_len() > 0 {
+                    <p class="sc-connection" role="status">{ text(locale, Msg::Offline) }</p>
+                }
+                <MessageList
+                    {messages}
+                    has_earlier={start > 0}
+                    {locale}
+                    now={*now}
+                    team_name={name.clone()}
+                    team_avatar={profile.avatar_url.clone().map(AttrValue::from)}
+                    {typing}
+                    {quick_replies}
+                    {on_load_earlier}
+                    {on_retry}
+                    {on_quick_reply}
+                />
+                { footer }
+                if config.appearance.branding {
+                    <p class="sc-branding">{ text(locale, Msg::PoweredBy) }</p>
+                }
+            </ChatWindow>
+        }
+    } else {
+        html! {}
+    };
+
+    let launcher_label = if open { text(locale, Msg::CloseChat) } else { text(locale, Msg::OpenChat) };
+    html! {
+        <>
+            <div class="sc-live sc-visually-hidden" aria-live="polite" aria-atomic="true">{ store.announcement() }</div>
+            <div class={classes!("sc-corner", left.then_some("sc-corner--left"), open.then_some("sc-corner--open"))} {onkeydown}>
+                { window }
+                <Launcher
+                    node_ref={launcher_ref}
+                    {open}
+                    label={launcher_label}
+                    {unread}
+                    unread_label={AttrValue::from(unread_messages(locale, unread))}
+                    {on_toggle}
+                />
+            </div>
+        </>
     }
+}
+
+/// A callback that forwards to a store method (a plain helper, not a hook, so it can be
+/// used inside conditional markup).
+fn forward<T: 'static>(store: &Rc<Store>, f: impl Fn(&Store, T) + 'static) -> Callback<T> {
+    let store = store.clone();
+    Callback::from(move |value: T| f(&store, value))
 }

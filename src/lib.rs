@@ -18,6 +18,7 @@ pub mod hooks;
 pub mod store;
 pub mod transport;
 mod mount;
+pub mod time_label;
 
 pub use app::{ChatWidget, ChatWidgetProps};
-pub use mount::{mount, start, MountError, Mounted};
+pub use mount::{demo_agent, mount, page_locale, start, MountError, Mounted};

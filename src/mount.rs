@@ -11,7 +11,13 @@ use yew::AppHandle;
 
 use crate::app::{ChatWidget, ChatWidgetProps};
 use crate::embed::host::Host;
-use crate::embed::settings::find_config;
+use crate::effects::persistence::Persistence;
+use crate::embed::settings::{find_config, find_transport, TransportSetting};
+use crate::hooks::loaded_with_open_hash;
+use crate::store::Store;
+use crate::transport::memory::{MemoryAgent, MemoryTransport};
+use crate::transport::websocket::WebSocketTransport;
+use crate::transport::Transport;
 
 /// Why the widget did not mount. Shown once in the console, never thrown at the page.
 #[derive(Debug)]
@@ -35,17 +41,24 @@ fn dom(err: JsValue) -> MountError {
     MountError::Dom(err.as_string().unwrap_or_else(|| format!("{err:?}")))
 }
 
-/// A mounted widget. Dropping it unmounts the Yew app and removes the host element.
+/// A mounted widget. Dropping it unmounts the Yew app, removes the host element, and
+/// (with the last reference to the store) closes the connection and every timer.
 #[must_use = "dropping Mounted removes the widget"]
 pub struct Mounted {
     app: Option<AppHandle<ChatWidget>>,
     host: Host,
+    store: Rc<Store>,
 }
 
 impl Mounted {
     /// The host element (carries the shadow root).
     pub fn host_element(&self) -> &Element {
         self.host.element()
+    }
+
+    /// The widget's store (the JS API and tests drive the widget through it).
+    pub fn store(&self) -> &Rc<Store> {
+        &self.store
     }
 }
 
@@ -57,14 +70,18 @@ impl Drop for Mounted {
     }
 }
 
-/// Mounts a widget with `config` inside `parent`.
-pub fn mount(parent: &Element, config: Config, locale: Locale) -> Result<Mounted, MountError> {
+/// Mounts a widget driven by `store` inside `parent`. A page loaded with
+/// `#hs-chat-open` opens it at once.
+pub fn mount(parent: &Element, store: Rc<Store>) -> Result<Mounted, MountError> {
     let host = Host::attach(parent).map_err(dom)?;
-    let theme = config.appearance.theme_color;
+    let theme = store.config().appearance.theme_color;
     host.set_theme(&theme.to_css(), &theme.text_color().to_css()).map_err(dom)?;
-    let props = ChatWidgetProps { config: Rc::new(config), locale, start_open: false };
+    if loaded_with_open_hash() {
+        store.open_window();
+    }
+    let props = ChatWidgetProps { store: store.clone() };
     let app = yew::Renderer::<ChatWidget>::with_root_and_props(host.mount_point(), props).render();
-    Ok(Mounted { app: Some(app), host })
+    Ok(Mounted { app: Some(app), host, store })
 }
 
 /// The locale to speak: the config's, then the page's `<html lang>`, then the browser's.
@@ -91,6 +108,26 @@ pub fn page_locale(config: &Config) -> Locale {
 
 thread_local! {
     static PAGE_WIDGET: RefCell<Option<Mounted>> = const { RefCell::new(None) };
+    static DEMO_AGENT: RefCell<Option<MemoryAgent>> = const { RefCell::new(None) };
+}
+
+/// The agent side of the page's in-memory transport, when the page uses one (the demo).
+pub fn demo_agent() -> Option<MemoryAgent> {
+    DEMO_AGENT.with(|a| a.borrow().clone())
+}
+
+fn transport_from_settings(window: &web_sys::Window, config: &Config) -> Result<Rc<dyn Transport>, MountError> {
+    match find_transport(window).map_err(MountError::Config)? {
+        TransportSetting::Memory => {
+            let (transport, agent) = MemoryTransport::new(&config.profile.name);
+            DEMO_AGENT.with(|a| *a.borrow_mut() = Some(agent));
+            Ok(Rc::new(transport))
+        }
+        TransportSetting::WebSocket(url) => {
+            let transport = WebSocketTransport::new(&url).map_err(|e| MountError::Config(e.0))?;
+            Ok(Rc::new(transport))
+        }
+    }
 }
 
 /// Boots the widget on the current page from its settings; errors go to the console.
@@ -109,7 +146,9 @@ fn try_start() -> Result<(), MountError> {
             .map_err(|errors| MountError::Config(format!("(from {})\n{errors}", source.origin)))?,
     };
     let locale = page_locale(&config);
-    let mounted = mount(&body, config, locale)?;
+    let transport = transport_from_settings(&window, &config)?;
+    let store = Store::new(Rc::new(config), locale, transport, Persistence::local("v1"));
+    let mounted = mount(&body, store)?;
     PAGE_WIDGET.with(|slot| *slot.borrow_mut() = Some(mounted));
     Ok(())
 }

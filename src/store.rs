@@ -22,15 +22,42 @@ use gloo::timers::callback::Timeout;
 use sitechat_core::config::Config;
 use sitechat_core::conversation::{ChatEvent, ChatState, Effect, Notification};
 use sitechat_core::i18n::Locale;
-use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
+use sitechat_core::availability::{evaluate, Decision, TeamStatus};
+use sitechat_core::bytes::format_bytes;
+use sitechat_core::config::Availability;
+use sitechat_core::time::{instant_after_wall_minutes, UnixMillis, WallTime, Weekday};
+use sitechat_core::i18n::{format, text, Msg};
+use sitechat_core::mime::mime_allowed;
+use sitechat_core::protocol::{Attachment, ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
 
-use crate::clock;
+use crate::clock::{self, BusinessClock};
 use crate::effects::persistence::Persistence;
 use crate::transport::session::{Session, SessionEvent};
 use crate::transport::Transport;
 
+/// Where the store reads the time (the browser's clock, or a test's).
+pub type Now = Rc<dyn Fn() -> UnixMillis>;
+
 /// Something outside the widget that wants to know (the JS API, tests).
 pub type NotificationSink = Rc<dyn Fn(&Notification)>;
+
+/// A file the visitor chose for the next message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    pub id: u32,
+    pub name: String,
+    pub size: u64,
+    /// `None` while uploading.
+    pub attachment: Option<Attachment>,
+}
+
+/// What the composer shows; kept here so that the draft survives a reload.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ComposerState {
+    pub draft: String,
+    pub uploads: Vec<Upload>,
+    pub error: Option<String>,
+}
 
 /// The widget's single source of truth.
 pub struct Store {
@@ -47,7 +74,24 @@ pub struct Store {
     next_subscriber: Cell<u64>,
     notification_sinks: RefCell<Vec<NotificationSink>>,
     announcement: RefCell<String>,
+    composer: RefCell<ComposerState>,
+    next_upload: Cell<u32>,
+    transcript_sent_to: RefCell<Option<String>>,
+    attachments_allowed: bool,
+    now: Now,
+    business_clock: Option<BusinessClock>,
+    availability: RefCell<Decision>,
+    availability_timer: RefCell<Option<Timeout>>,
+    interacted: Cell<bool>,
     me: Weak<Store>,
+}
+
+/// Stores are equal only to themselves: Yew compares props and hook dependencies
+/// holding an `Rc<Store>` by identity, never by content.
+impl PartialEq for Store {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
 }
 
 /// Unsubscribes when dropped.
@@ -66,10 +110,33 @@ impl Drop for Subscription {
 }
 
 impl Store {
-    /// A store for `config`, restoring what `persistence` holds.
+    /// A store for `config`, restoring what `persistence` holds, on the browser's clock.
     pub fn new(config: Rc<Config>, locale: Locale, transport: Rc<dyn Transport>, persistence: Persistence) -> Rc<Store> {
+        Store::with_clock(config, locale, transport, persistence, Rc::new(clock::now))
+    }
+
+    /// Like [`Store::new`], reading the time from `now` (tests move it to a closing time).
+    pub fn with_clock(
+        config: Rc<Config>,
+        locale: Locale,
+        transport: Rc<dyn Transport>,
+        persistence: Persistence,
+        now: Now,
+    ) -> Rc<Store> {
+        let business_clock = match &config.availability {
+            Availability::BusinessHours { time_zone, .. } => match BusinessClock::new(time_zone) {
+                Ok(clock) => Some(clock),
+                Err(err) => {
+                    gloo::console::error!(format!("sitechat: {err}; opening hours are read as UTC"));
+                    BusinessClock::new("UTC").ok()
+                }
+            },
+            _ => None,
+        };
         let restored = persistence.load_chat();
         let token = persistence.load_session_token();
+        let draft = persistence.load_draft();
+        let attachments_allowed = config.options.attachments && transport.accepts_uploads();
         let store = Rc::new_cyclic(|me| Store {
             config,
             locale,
@@ -84,8 +151,18 @@ impl Store {
             next_subscriber: Cell::new(1),
             notification_sinks: RefCell::new(Vec::new()),
             announcement: RefCell::new(String::new()),
+            composer: RefCell::new(ComposerState { draft, ..ComposerState::default() }),
+            next_upload: Cell::new(1),
+            transcript_sent_to: RefCell::new(None),
+            attachments_allowed,
+            now,
+            business_clock,
+            availability: RefCell::new(Decision::default()),
+            availability_timer: RefCell::new(None),
+            interacted: Cell::new(false),
             me: me.clone(),
         });
+        store.evaluate_availability();
         let returning = {
             let chat = store.chat.borrow();
             chat.conversation_id().is_some() || chat.outbox_len() > 0
@@ -136,7 +213,14 @@ impl Store {
 
     /// Applies `event` and carries out its effects.
     pub fn dispatch(&self, event: ChatEvent) {
+        let presence = matches!(
+            event,
+            ChatEvent::Server(ServerEvent::Presence { .. } | ServerEvent::Welcome { .. }, _)
+        );
         let effects = self.chat.borrow_mut().apply(event);
+        if presence {
+            self.evaluate_availability();
+        }
         for effect in effects {
             self.run(effect);
         }
@@ -166,7 +250,8 @@ impl Store {
                 let timer = Timeout::new(after_ms, move || {
                     if let Some(store) = me.upgrade() {
                         store.ack_timers.borrow_mut().remove(&id);
-                        store.dispatch(ChatEvent::AckTimeout { client_id: id, now: clock::now() });
+                        let now = store.now();
+                        store.dispatch(ChatEvent::AckTimeout { client_id: id, now });
                     }
                 });
                 self.ack_timers.borrow_mut().insert(client_id, timer);
@@ -176,8 +261,13 @@ impl Store {
             }
             Effect::Persist => self.persistence.save_chat(&self.chat.borrow()),
             Effect::Notify(notification) => {
-                if let Notification::Announce(text) = &notification {
-                    *self.announcement.borrow_mut() = text.clone();
+                match &notification {
+                    Notification::Announce(text) => *self.announcement.borrow_mut() = text.clone(),
+                    Notification::TranscriptRequested { email } => {
+                        *self.transcript_sent_to.borrow_mut() = Some(email.clone());
+                    }
+                    Notification::ConversationStarted { .. } => *self.transcript_sent_to.borrow_mut() = None,
+                    _ => {}
                 }
                 let sinks: Vec<NotificationSink> = self.notification_sinks.borrow().clone();
                 for sink in sinks {
@@ -220,7 +310,7 @@ impl Store {
     }
 
     fn on_session_event(&self, event: SessionEvent) {
-        let now = clock::now();
+        let now = self.now();
         match event {
             SessionEvent::Connected(welcome) => {
                 if let ServerEvent::Welcome { session_token, .. } = &welcome {
@@ -248,6 +338,247 @@ impl Store {
         }
         self.dispatch(ChatEvent::PageVisible(visible));
     }
+}
+
+impl Store {
+    /// The current instant on the store's clock.
+    pub fn now(&self) -> UnixMillis {
+        (self.now)()
+    }
+
+    /// The availability decision in force.
+    pub fn availability(&self) -> Decision {
+        self.availability.borrow().clone()
+    }
+
+    /// Decides availability now and arms a timer for the next change, so the widget
+    /// flips at closing time while the page stays open.
+    pub fn evaluate_availability(&self) {
+        let now = self.now();
+        let team = match self.chat.borrow().team_available() {
+            Some(true) => TeamStatus::Available,
+            Some(false) => TeamStatus::Away,
+            None => TeamStatus::Unknown,
+        };
+        let wall = self
+            .business_clock
+            .as_ref()
+            .and_then(|c| c.wall_time_at(now).ok())
+            .unwrap_or(WallTime::new(Weekday::Mon, 0));
+        let decision = evaluate(&self.config, wall, team);
+        let timer = match (decision.minutes_until_change, &self.business_clock) {
+            (Some(minutes), Some(clock)) => {
+                let at = instant_after_wall_minutes(now, minutes, |t| clock.wall_time_at(t).ok());
+                // setTimeout holds at most ~24.8 days; a week is well within.
+                let delay = (at - now).clamp(1, i64::from(i32::MAX)) as u32;
+                let me = self.me.clone();
+                Some(Timeout::new(delay, move || {
+                    if let Some(store) = me.upgrade() {
+                        store.evaluate_availability();
+                    }
+                }))
+            }
+            _ => None,
+        };
+        *self.availability_timer.borrow_mut() = timer;
+        let changed = *self.availability.borrow() != decision;
+        if changed {
+            *self.availability.borrow_mut() = decision;
+            self.changed();
+        }
+    }
+
+    /// Opens the chat window (the launcher, the hash, the JS API).
+    pub fn open_window(&self) {
+        self.dispatch(ChatEvent::WindowOpened);
+    }
+
+    /// Closes (minimises) the chat window; the conversation goes on.
+    pub fn close_window(&self) {
+        self.dispatch(ChatEvent::WindowClosed);
+    }
+
+    /// The visitor did something with the widget (first time only matters).
+    pub fn interacted(&self) {
+        self.interacted.set(true);
+    }
+
+    /// Whether the visitor has interacted with the widget on this page.
+    pub fn has_interacted(&self) -> bool {
+        self.interacted.get()
+    }
+
+    /// Sends a failed message again.
+    pub fn retry(&self, client_id: String) {
+        let now = self.now();
+        self.dispatch(ChatEvent::Retry { client_id, now });
+    }
+
+    /// After a chat ended: a fresh conversation.
+    pub fn start_new_chat(&self) {
+        *self.transcript_sent_to.borrow_mut() = None;
+        self.dispatch(ChatEvent::StartNewChat);
+    }
+
+    /// Another tab saved the chat: adopt it, so both tabs show the same conversation,
+    /// open state and unread count. What this tab had not saved yet is in its outbox,
+    /// and the server de-duplicates by client id, so resending on adoption is safe.
+    pub fn adopt_saved_chat(&self, saved: &str) {
+        match ChatState::restore(saved) {
+            Ok(chat) => {
+                *self.chat.borrow_mut() = chat;
+                let connected = self.session.borrow().as_ref().is_some_and(Session::is_connected);
+                if connected {
+                    let now = self.now();
+                    self.dispatch(ChatEvent::Connected { now });
+                } else {
+                    if self.chat.borrow().outbox_len() > 0 || self.chat.borrow().conversation_id().is_some() {
+                        self.ensure_session();
+                    }
+                    self.changed();
+                }
+            }
+            Err(err) => gloo::console::warn!(format!("sitechat: ignored another tab's chat ({err})")),
+        }
+    }
+
+    /// Another tab changed the draft.
+    pub fn adopt_saved_draft(&self, draft: Option<String>) {
+        self.composer.borrow_mut().draft = draft.unwrap_or_default();
+        self.changed();
+    }
+
+    /// The storage keys other tabs write (chat, draft), for the `storage` listener.
+    pub fn storage_keys(&self) -> (String, String) {
+        (self.persistence.chat_key(), self.persistence.draft_key())
+    }
+
+    /// What the composer shows.
+    pub fn composer(&self) -> ComposerState {
+        self.composer.borrow().clone()
+    }
+
+    /// Whether the visitor may attach files (config, page settings and transport agree).
+    pub fn attachments_allowed(&self) -> bool {
+        self.attachments_allowed
+    }
+
+    /// The address a transcript was confirmed for, in this conversation.
+    pub fn transcript_sent_to(&self) -> Option<String> {
+        self.transcript_sent_to.borrow().clone()
+    }
+
+    /// The visitor typed: keep the draft (it survives reloads) and tell the team.
+    pub fn set_draft(&self, draft: String) {
+        let typed = !draft.trim().is_empty();
+        self.persistence.save_draft(&draft);
+        self.composer.borrow_mut().draft = draft;
+        if typed && self.chat.borrow().conversation_id().is_some() {
+            let now = self.now();
+            self.dispatch(ChatEvent::VisitorTyping { now });
+        } else {
+            self.changed();
+        }
+    }
+
+    /// Sends the draft and the uploaded attachments as one message.
+    pub fn send(&self) {
+        let (text, attachments) = {
+            let composer = self.composer.borrow();
+            if composer.uploads.iter().any(|u| u.attachment.is_none()) {
+                return;
+            }
+            let attachments: Vec<Attachment> = composer.uploads.iter().filter_map(|u| u.attachment.clone()).collect();
+            (composer.draft.trim().to_owned(), attachments)
+        };
+        if text.is_empty() && attachments.is_empty() {
+            return;
+        }
+        *self.composer.borrow_mut() = ComposerState::default();
+        self.persistence.save_draft("");
+        let now = self.now();
+        self.dispatch(ChatEvent::Submit { client_id: new_client_id(), text, attachments, now });
+    }
+
+    /// The visitor clicked a quick reply.
+    pub fn quick_reply(&self, label: String, value: String) {
+        let now = self.now();
+        self.dispatch(ChatEvent::QuickReply { client_id: new_client_id(), label, value, now });
+    }
+
+    /// Checks each chosen file against the config, then uploads it.
+    pub fn add_files(&self, files: Vec<web_sys::File>) {
+        let options = &self.config.options;
+        let locale = self.locale;
+        for file in files {
+            let size = file.size() as u64;
+            let error = if !self.attachments_allowed {
+                Some(text(locale, Msg::FileTypeNotAllowed).to_owned())
+            } else if size > options.max_attachment_bytes {
+                let max = format_bytes(locale, options.max_attachment_bytes);
+                Some(format(locale, Msg::FileTooLarge, &[("max", &max)]))
+            } else if !mime_allowed(&options.allowed_attachment_types, &file.type_()) {
+                Some(text(locale, Msg::FileTypeNotAllowed).to_owned())
+            } else {
+                None
+            };
+            if let Some(error) = error {
+                self.composer.borrow_mut().error = Some(error);
+                continue;
+            }
+            let id = self.next_upload.get();
+            self.next_upload.set(id + 1);
+            {
+                let mut composer = self.composer.borrow_mut();
+                composer.error = None;
+                composer.uploads.push(Upload { id, name: file.name(), size, attachment: None });
+            }
+            let upload = self.transport.upload(file, self.session_token.borrow().clone());
+            let me = self.me.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = upload.await;
+                let Some(store) = me.upgrade() else { return };
+                {
+                    let mut composer = store.composer.borrow_mut();
+                    match result {
+                        Ok(attachment) => {
+                            if let Some(u) = composer.uploads.iter_mut().find(|u| u.id == id) {
+                                u.attachment = Some(attachment);
+                            }
+                        }
+                        Err(err) => {
+                            composer.uploads.retain(|u| u.id != id);
+                            composer.error = Some(format(store.locale, Msg::LoadFailed, &[("reason", &err.0)]));
+                        }
+                    }
+                }
+                store.changed();
+            });
+        }
+        self.changed();
+    }
+
+    /// Removes a chosen file before sending.
+    pub fn remove_upload(&self, id: u32) {
+        self.composer.borrow_mut().uploads.retain(|u| u.id != id);
+        self.changed();
+    }
+
+    /// Asks the backend to e-mail the transcript.
+    pub fn request_transcript(&self, email: String) {
+        self.dispatch(ChatEvent::RequestTranscript { email });
+    }
+}
+
+/// A fresh client id for a message: 128 random bits (the browser's crypto-quality
+/// `Math.random` is enough here: ids only need to be unique per visitor).
+pub fn new_client_id() -> String {
+    let mut id = String::with_capacity(32);
+    for _ in 0..4 {
+        let word = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        id.push_str(&std::format!("{word:08x}"));
+    }
+    id
 }
 
 fn page_url() -> String {

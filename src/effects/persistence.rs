@@ -35,6 +35,11 @@ impl Persistence {
         format!("{}chat", self.prefix)
     }
 
+    /// The full key of the draft.
+    pub fn draft_key(&self) -> String {
+        format!("{}draft", self.prefix)
+    }
+
     fn session_key(&self) -> String {
         format!("{}session", self.prefix)
     }
@@ -83,11 +88,28 @@ impl Persistence {
         self.write(&self.session_key(), token);
     }
 
+    /// The unsent draft from an earlier page.
+    pub fn load_draft(&self) -> String {
+        self.read(&self.draft_key()).unwrap_or_default()
+    }
+
+    /// Keeps the draft (an empty one is removed).
+    pub fn save_draft(&self, draft: &str) {
+        let key = self.draft_key();
+        match (&self.storage, draft.is_empty()) {
+            (Some(storage), true) => {
+                let _ = storage.remove_item(&key);
+            }
+            _ => self.write(&key, draft),
+        }
+    }
+
     /// Forgets the visitor (the JS API's `clear()`).
     pub fn clear(&self) {
         if let Some(storage) = &self.storage {
             let _ = storage.remove_item(&self.chat_key());
             let _ = storage.remove_item(&self.session_key());
+            let _ = storage.remove_item(&self.draft_key());
         }
     }
 }

@@ -45,3 +45,34 @@ pub fn find_config(window: &web_sys::Window) -> Result<Option<ConfigSource>, Str
         json: element.text_content().unwrap_or_default(),
     }))
 }
+
+/// Which transport the page asked for in `window.sitechatSettings.transport`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportSetting {
+    /// `"memory"`: a backend inside the page (the demo, tests).
+    Memory,
+    /// A WebSocket URL (`"/ws/visitor"`, `"wss://chat.example/ws/visitor"`); the default
+    /// is `/ws/visitor` on the page's own site, where the reference server listens.
+    WebSocket(String),
+}
+
+/// The default WebSocket path of the reference server.
+pub const DEFAULT_SOCKET_PATH: &str = "/ws/visitor";
+
+/// Reads `sitechatSettings.transport`.
+pub fn find_transport(window: &web_sys::Window) -> Result<TransportSetting, String> {
+    let settings = Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
+    let value = if settings.is_object() {
+        Reflect::get(&settings, &JsValue::from_str("transport")).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    if value.is_undefined() || value.is_null() {
+        return Ok(TransportSetting::WebSocket(DEFAULT_SOCKET_PATH.to_owned()));
+    }
+    match value.as_string().as_deref() {
+        Some("memory") => Ok(TransportSetting::Memory),
+        Some(url) if !url.trim().is_empty() => Ok(TransportSetting::WebSocket(url.trim().to_owned())),
+        _ => Err("sitechatSettings.transport: expected \"memory\" or a WebSocket URL".to_owned()),
+    }
+}

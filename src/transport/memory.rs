@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use sitechat_core::memory_backend::{AgentMessage, ConnectionId, MemoryBackend, Outgoing};
-use sitechat_core::protocol::{ClientCommand, EndReason};
+use sitechat_core::protocol::{Attachment, ClientCommand, EndReason};
 
-use super::{Connection, Signal, SignalSink, Transport, TransportError};
+use super::{Connection, Signal, SignalSink, Transport, TransportError, UploadFuture};
 use crate::clock;
 
 struct Shared {
@@ -22,6 +22,7 @@ struct Shared {
     reachable: bool,
     /// Frames the backend received, for tests ("was a catch_up sent?").
     received: Vec<String>,
+    uploads: u32,
 }
 
 /// A transport whose backend lives in this page.
@@ -44,6 +45,7 @@ impl MemoryTransport {
             sinks: BTreeMap::new(),
             reachable: true,
             received: Vec::new(),
+            uploads: 0,
         }));
         (MemoryTransport { shared: shared.clone() }, MemoryAgent { shared })
     }
@@ -83,6 +85,33 @@ impl Transport for MemoryTransport {
         shared.sinks.insert(id, sink.clone());
         signal_later(sink, Signal::Open);
         Ok(Box::new(MemoryConnection { shared: Rc::downgrade(&self.shared), id }))
+    }
+
+    /// Keeps the file in the page as a `blob:` URL, like an upload endpoint would keep it
+    /// on disk, and registers it with the backend.
+    fn upload(&self, file: web_sys::File, _session_token: Option<String>) -> UploadFuture {
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let url = web_sys::Url::create_object_url_with_blob(&file)
+                .map_err(|_| TransportError("the browser could not read the file".into()))?;
+            let attachment = {
+                let mut s = shared.borrow_mut();
+                s.uploads += 1;
+                Attachment {
+                    id: format!("upload-{}", s.uploads),
+                    name: file.name(),
+                    mime: file.type_(),
+                    size: file.size() as u64,
+                    url,
+                }
+            };
+            shared.borrow_mut().backend.register_upload(attachment.clone());
+            Ok(attachment)
+        })
+    }
+
+    fn accepts_uploads(&self) -> bool {
+        true
     }
 }
 

@@ -14,7 +14,11 @@ pub mod memory;
 pub mod session;
 pub mod websocket;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+
+use sitechat_core::protocol::Attachment;
 
 /// What a connection reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +45,9 @@ impl std::fmt::Display for TransportError {
     }
 }
 
+/// The result of an upload, resolved later.
+pub type UploadFuture = Pin<Box<dyn Future<Output = Result<Attachment, TransportError>>>>;
+
 /// Opens connections to one backend.
 pub trait Transport {
     /// A short name for messages in the console ("websocket", "memory", …).
@@ -50,6 +57,19 @@ pub trait Transport {
     /// `Closed` — until the returned connection is dropped; after the drop it reports
     /// nothing more.
     fn connect(&self, sink: SignalSink) -> Result<Box<dyn Connection>, TransportError>;
+
+    /// Stores a file the visitor attached and describes it, so a message can refer to
+    /// it by id. `session_token` proves who uploads. A backend without attachments keeps
+    /// this default, and the widget hides its attachment button.
+    fn upload(&self, file: web_sys::File, session_token: Option<String>) -> UploadFuture {
+        let _ = (file, session_token);
+        Box::pin(async { Err(TransportError("this backend does not accept attachments".into())) })
+    }
+
+    /// Whether [`upload`](Transport::upload) is supported.
+    fn accepts_uploads(&self) -> bool {
+        false
+    }
 }
 
 /// One open (or opening) connection. Dropping it closes it.

@@ -1,101 +1,120 @@
-//! The widget skeleton in a real browser: launcher, window, hash auto-open.
+//! The widget shell in a real browser: launcher, window, hash auto-open, theme, unmount.
 
-use sitechat::{mount, Mounted};
-use sitechat_core::config::{parse_config, Config};
-use sitechat_core::i18n::Locale;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::support::{click, find, flush, fresh_parent, set_hash};
-
-async fn mounted(config: Config) -> (web_sys::Element, Mounted) {
-    let parent = fresh_parent();
-    let widget = mount(&parent, config, Locale::En).expect("the widget mounts");
-    flush().await;
-    (parent, widget)
-}
-
-fn is_open(widget: &Mounted) -> bool {
-    find(widget, ".sc-window").is_some()
-}
+use crate::support::{flush, set_hash, Harness};
 
 #[wasm_bindgen_test]
 async fn the_launcher_renders_closed_and_toggles_the_window() {
-    let (parent, widget) = mounted(Config::default()).await;
-    let launcher = find(&widget, "button.sc-launcher").expect("a launcher button");
+    let h = Harness::new("{}").await;
+    let launcher = h.find("button.sc-launcher").expect("a launcher button");
     assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("false"));
     assert_eq!(launcher.get_attribute("aria-label").as_deref(), Some("Open chat"));
-    assert!(!is_open(&widget), "closed at start");
+    assert!(!h.is_open(), "closed at start");
 
-    click(&widget, ".sc-launcher");
-    flush().await;
-    assert!(is_open(&widget), "opened by the launcher");
-    let window = find(&widget, ".sc-window").expect("window");
+    h.click(".sc-launcher").await;
+    assert!(h.is_open(), "opened by the launcher");
+    let window = h.find(".sc-window").expect("window");
     assert_eq!(window.get_attribute("role").as_deref(), Some("dialog"));
     assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(launcher.get_attribute("aria-label").as_deref(), Some("Close chat"));
 
-    click(&widget, ".sc-header__close");
-    flush().await;
-    assert!(!is_open(&widget), "closed by the header's close button");
-    drop(widget);
-    parent.remove();
+    h.click(".sc-header__close").await;
+    assert!(!h.is_open(), "closed by the header's close button");
+    h.click(".sc-launcher").await;
+    h.click(".sc-launcher").await;
+    assert!(!h.is_open(), "the launcher closes it too");
 }
 
 #[wasm_bindgen_test]
-async fn the_header_shows_the_profile_name_and_the_launcher_follows_position() {
-    let config = parse_config(r#"{"profile":{"name":"Ada from Acme"},"appearance":{"position":"left"}}"#)
-        .expect("valid config");
-    let (parent, widget) = mounted(config).await;
-    assert!(find(&widget, ".sc-corner--left").is_some(), "left corner class");
-    click(&widget, ".sc-launcher");
-    flush().await;
-    let name = find(&widget, ".sc-header__name").and_then(|e| e.text_content());
-    assert_eq!(name.as_deref(), Some("Ada from Acme"));
-    drop(widget);
-    parent.remove();
+async fn the_header_shows_the_profile_and_the_launcher_follows_position() {
+    let h = Harness::new(
+        r#"{"profile":{"name":"Ada from Acme","meetings":{"enabled":true,"url":"https://acme.example/meet","link_text":"Book a call"}},
+            "appearance":{"position":"left"}}"#,
+    )
+    .await;
+    assert!(h.find(".sc-corner--left").is_some(), "left corner class");
+    h.open().await;
+    assert_eq!(h.text_of(".sc-header__name"), "Ada from Acme");
+    assert_eq!(h.text_of(".sc-avatar--initials"), "AF", "initials stand in for a missing avatar");
+    let meeting = h.find(".sc-header__meeting").expect("a meetings link");
+    assert_eq!(meeting.get_attribute("href").as_deref(), Some("https://acme.example/meet"));
+    assert_eq!(meeting.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(meeting.get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    assert!(meeting.text_content().unwrap_or_default().contains("Book a call"));
 }
 
 #[wasm_bindgen_test]
 async fn a_page_loaded_with_the_open_hash_opens_at_once() {
     set_hash("#hs-chat-open").await;
-    let (parent, widget) = mounted(Config::default()).await;
-    assert!(is_open(&widget), "#hs-chat-open at load opens the chat without a click");
-    drop(widget);
-    parent.remove();
-    set_hash("").await;
+    let h = Harness::new("{}").await;
+    assert!(h.is_open(), "#hs-chat-open at load opens the chat without a click");
+    drop(h);
+    set_hash("#done").await;
 }
 
 #[wasm_bindgen_test]
 async fn a_later_hashchange_to_the_open_hash_opens_it() {
     set_hash("#pricing").await;
-    let (parent, widget) = mounted(Config::default()).await;
-    assert!(!is_open(&widget));
-    set_hash("#hs-chat-open-not").await;
-    assert!(!is_open(&widget), "a look-alike hash does not open it");
+    let h = Harness::new("{}").await;
+    assert!(!h.is_open());
+    set_hash("#hs-chat-openx").await;
+    assert!(!h.is_open(), "a look-alike hash does not open it");
     set_hash("#hs-chat-open").await;
-    assert!(is_open(&widget), "hashchange to #hs-chat-open opens the chat");
-    drop(widget);
-    parent.remove();
-    set_hash("").await;
+    flush().await;
+    assert!(h.is_open(), "hashchange to #hs-chat-open opens the chat");
+    drop(h);
+    set_hash("#done").await;
 }
 
 #[wasm_bindgen_test]
 async fn unmounting_removes_the_host_element() {
-    let (parent, widget) = mounted(Config::default()).await;
-    assert_eq!(parent.child_element_count(), 1);
-    drop(widget);
-    assert_eq!(parent.child_element_count(), 0, "nothing is left behind");
-    parent.remove();
+    let mut h = Harness::new("{}").await;
+    assert_eq!(h.parent.child_element_count(), 1);
+    h.widget = None;
+    assert_eq!(h.parent.child_element_count(), 0, "nothing is left behind");
 }
 
 #[wasm_bindgen_test]
-async fn the_theme_colour_reaches_the_launcher() {
-    let config = parse_config(r##"{"appearance":{"theme_color":"#ff0000"}}"##).expect("valid config");
-    let (parent, widget) = mounted(config).await;
-    let launcher = find(&widget, ".sc-launcher").expect("launcher");
-    let style = web_sys::window()
-        .and_then(|w| w.get_computed_style(&launcher).ok().flatten())
-        .expect("computed style");
-    assert_eq!(style.get_property_value("background-color").ok().as_deref(), Some("rgb(255, 0, 0)"));
-    drop(widget);
-    parent.remove();
+async fn the_theme_colour_reaches_launcher_header_and_visitor_bubbles_with_contrast() {
+    let h = Harness::new(r##"{"appearance":{"theme_color":"#ffd400"}}"##).await;
+    let style = |selector: &str, property: &str| {
+        let el = h.find(selector).unwrap_or_else(|| panic!("no {selector}"));
+        web_sys::window()
+            .and_then(|w| w.get_computed_style(&el).ok().flatten())
+            .and_then(|s| s.get_property_value(property).ok())
+            .unwrap_or_default()
+    };
+    assert_eq!(style(".sc-launcher", "background-color"), "rgb(255, 212, 0)");
+    // Yellow is light: the text on it must be dark to reach 4.5:1.
+    assert_eq!(style(".sc-launcher", "color"), "rgb(17, 17, 17)");
+    h.open().await;
+    assert_eq!(style(".sc-header", "background-color"), "rgb(255, 212, 0)");
+    h.send("Hello").await;
+    assert_eq!(style(".sc-bubble--visitor", "background-color"), "rgb(255, 212, 0)");
+    assert_eq!(style(".sc-bubble--visitor", "color"), "rgb(17, 17, 17)");
+}
+
+#[wasm_bindgen_test]
+async fn branding_line_follows_the_config() {
+    let h = Harness::new(r#"{"appearance":{"branding":true}}"#).await;
+    h.open().await;
+    assert_eq!(h.text_of(".sc-branding"), "Powered by sitechat");
+    let h2 = Harness::new(r#"{"appearance":{"branding":false}}"#).await;
+    h2.open().await;
+    assert!(h2.find(".sc-branding").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn when_closed_the_widget_covers_nothing_but_the_launcher() {
+    let h = Harness::new("{}").await;
+    let corner = h.find(".sc-corner").expect("corner");
+    let rect = corner.get_bounding_client_rect();
+    assert!(rect.width() <= 1.0 && rect.height() <= 1.0, "the corner box takes no area: {}x{}", rect.width(), rect.height());
+    // A point just left of the launcher belongs to the page, not the widget.
+    let launcher = h.find(".sc-launcher").expect("launcher").get_bounding_client_rect();
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let hit = document.element_from_point((launcher.left() - 30.0) as f32, (launcher.top() + 10.0) as f32);
+    let host = h.widget().host_element().clone();
+    assert!(hit.is_none_or(|el| el != host), "clicks beside the launcher reach the page");
 }
