@@ -13,4 +13,5 @@
 //! - nothing from outside (config, wire frames, URLs) can make it panic: bad input is a
 //!   value describing what is wrong.
 
+pub mod color;
 pub mod time;
