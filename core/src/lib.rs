@@ -13,5 +13,7 @@
 //! - nothing from outside (config, wire frames, URLs) can make it panic: bad input is a
 //!   value describing what is wrong.
 
+pub mod availability;
 pub mod color;
+pub mod config;
 pub mod time;
