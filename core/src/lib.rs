@@ -13,11 +13,12 @@
 //! - nothing from outside (config, wire frames, URLs) can make it panic: bad input is a
 //!   value describing what is wrong.
 
-pub mod conversation;
-pub mod protocol;
-pub mod time;
+pub mod availability;
 pub mod backoff;
 pub mod bytes;
+pub mod color;
+pub mod config;
+pub mod conversation;
 pub mod email;
 pub mod hash;
 pub mod i18n;
@@ -25,3 +26,5 @@ pub mod initials;
 pub mod linkify;
 pub mod memory_backend;
 pub mod mime;
+pub mod protocol;
+pub mod time;
