@@ -59,7 +59,7 @@ fn empty_object_is_the_default_config() {
     assert_eq!(c.appearance.theme_color, Rgb::new(0x2f, 0x5b, 0xea));
     assert_eq!(c.availability, Availability::Always { typical_response_time: Some(ResponseTime::FewMinutes) });
     assert_eq!(c.options.inactivity_timeout_minutes, 30);
-    assert!(c.options.accepts_type("application/pdf"));
+    assert!(c.options.allowed_attachment_types.iter().any(|t| t == "application/pdf"));
 }
 
 #[test]
@@ -174,8 +174,8 @@ fn every_problem_is_collected_with_its_path() {
         "availability.typical_response_time: \"soon\" is not allowed (expected \"few_minutes\", \"within_an_hour\", \"few_hours\" or \"within_a_day\")",
         "availability.time_zone: \"Paris\" is not a time zone name (expected \"UTC\" or Area/Location like \"Europe/Paris\")",
         "availability.hours[1].days[1]: \"mondy\" is not a day (expected \"mon\" to \"sun\", a full English day name, or \"weekdays\", \"weekend\" or \"every_day\")",
-        "availability.hours[1].to: \"25:00\" is not a time (expected HH:MM, 00:00 to 24:00)",
         "availability.hours[1].from: \"24:00\" is only allowed as \"to\" (the end of the day)",
+        "availability.hours[1].to: \"25:00\" is not a time (expected HH:MM, 00:00 to 24:00)",
         "availability.hours[2].days: must list at least one day",
         "availability.hours[3].extra: unknown field (expected \"days\", \"from\" or \"to\")",
         "availability.hours[3].days: required (a day like \"mon\", a list of days, \"weekdays\", \"weekend\" or \"every_day\")",
