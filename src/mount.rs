@@ -75,7 +75,7 @@ impl Drop for Mounted {
 pub fn mount(parent: &Element, store: Rc<Store>) -> Result<Mounted, MountError> {
     let host = Host::attach(parent).map_err(dom)?;
     let theme = store.config().appearance.theme_color;
-    host.set_theme(&theme.to_css(), &theme.text_color().to_css()).map_err(dom)?;
+    host.set_theme(&theme.to_css(), &theme.readable_text_color().to_css()).map_err(dom)?;
     if loaded_with_open_hash() {
         store.open_window();
     }

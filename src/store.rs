@@ -172,7 +172,13 @@ impl Store {
             let chat = store.chat.borrow();
             chat.conversation_id().is_some() || chat.outbox_len() > 0
         };
-        if returning {
+        // Team-status availability needs the team's presence before the visitor does
+        // anything, so those modes connect at load (nothing is sent but `hello`).
+        let needs_presence = matches!(
+            store.config.availability,
+            Availability::TeamStatus { .. } | Availability::BusinessHours { when_team_away: Some(_), .. }
+        );
+        if returning || needs_presence {
             store.ensure_session();
         }
         store

@@ -6,6 +6,9 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod clock;
+mod accessibility;
+mod availability;
 mod conversation;
+mod persistence;
 mod support;
 mod widget;

@@ -138,14 +138,15 @@ impl Harness {
 
     /// Lets the backend answer and the widget render, until `cond` holds.
     pub async fn wait_for(&self, what: &str, cond: impl Fn(&Harness) -> bool) {
-        for _ in 0..400 {
+        let deadline = js_sys::Date::now() + 5_000.0;
+        while js_sys::Date::now() < deadline {
             flush().await;
             if cond(self) {
                 return;
             }
             next_task().await;
         }
-        panic!("timed out waiting for: {what}");
+        panic!("timed out after 5 s waiting for: {what}");
     }
 }
 
@@ -174,11 +175,6 @@ pub fn fresh_parent() -> Element {
     let parent = document.create_element("div").expect("create div");
     document.body().expect("body").append_child(&parent).expect("append");
     parent
-}
-
-/// Parses a config the test knows to be valid.
-pub fn config(json: &str) -> Config {
-    parse_config(json).unwrap_or_else(|e| panic!("test config is invalid: {e}"))
 }
 
 /// `querySelector` inside the widget's shadow root.
