@@ -240,6 +240,7 @@ pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
                     team_avatar={profile.avatar_url.clone().map(AttrValue::from)}
                     {typing}
                     {quick_replies}
+                    greeting={AttrValue::Static(text(locale, Msg::Welcome))}
                     {on_load_earlier}
                     {on_retry}
                     {on_quick_reply}

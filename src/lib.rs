@@ -12,6 +12,8 @@
 pub mod app;
 pub mod clock;
 pub mod components;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod effects;
 pub mod embed;
 pub mod hooks;

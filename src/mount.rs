@@ -149,6 +149,10 @@ fn try_start() -> Result<(), MountError> {
     let transport = transport_from_settings(&window, &config)?;
     let store = Store::new(Rc::new(config), locale, transport, Persistence::local("v1"));
     let mounted = mount(&body, store)?;
+    #[cfg(feature = "demo")]
+    if let (Some(agent), Some(panel)) = (demo_agent(), window.document().and_then(|d| d.get_element_by_id("demo-agent-panel"))) {
+        crate::demo::mount_agent_panel(panel, agent);
+    }
     PAGE_WIDGET.with(|slot| *slot.borrow_mut() = Some(mounted));
     Ok(())
 }

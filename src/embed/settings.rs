@@ -59,7 +59,7 @@ pub enum TransportSetting {
 /// The default WebSocket path of the reference server.
 pub const DEFAULT_SOCKET_PATH: &str = "/ws/visitor";
 
-/// Reads `sitechatSettings.transport`.
+/// Reads `sitechatSettings.transport`, else the config element's `data-transport`.
 pub fn find_transport(window: &web_sys::Window) -> Result<TransportSetting, String> {
     let settings = Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
     let value = if settings.is_object() {
@@ -68,7 +68,16 @@ pub fn find_transport(window: &web_sys::Window) -> Result<TransportSetting, Stri
         JsValue::UNDEFINED
     };
     if value.is_undefined() || value.is_null() {
-        return Ok(TransportSetting::WebSocket(DEFAULT_SOCKET_PATH.to_owned()));
+        // A page that cannot run inline scripts may name it on the config element.
+        let attribute = window
+            .document()
+            .and_then(|d| d.get_element_by_id(CONFIG_ELEMENT_ID))
+            .and_then(|e| e.get_attribute("data-transport"));
+        return Ok(match attribute.as_deref().map(str::trim) {
+            Some("memory") => TransportSetting::Memory,
+            Some(url) if !url.is_empty() => TransportSetting::WebSocket(url.to_owned()),
+            _ => TransportSetting::WebSocket(DEFAULT_SOCKET_PATH.to_owned()),
+        });
     }
     match value.as_string().as_deref() {
         Some("memory") => Ok(TransportSetting::Memory),

@@ -65,6 +65,7 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::InvalidEmail => "Enter a valid e-mail address",
         Msg::TranscriptSent => "Transcript sent to {email}",
         Msg::TranscriptFailed => "The transcript couldn't be sent",
+        Msg::Welcome => "Hi! 👋 Ask us anything — we're here to help.",
         Msg::EmailCapturePrompt => "Leave your e-mail to get our reply even if you leave this page",
         Msg::EmailCaptured => "Thanks! We'll reply to {email}",
         Msg::Connecting => "Connecting…",

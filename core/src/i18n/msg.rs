@@ -167,6 +167,8 @@ messages! {
     /// "The transcript couldn't be sent"
     TranscriptFailed => "transcript.failed",
     /// "Leave your e-mail to get our reply even if you leave this page"
+    /// "Hi! 👋 Ask us anything — we're here to help." (the greeting of an empty chat)
+    Welcome => "messages.welcome",
     EmailCapturePrompt => "email_capture.prompt",
     /// "Thanks! We'll reply to {email}"
     EmailCaptured => "email_capture.done",
