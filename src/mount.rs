@@ -11,6 +11,7 @@ use yew::AppHandle;
 
 use crate::app::{ChatWidget, ChatWidgetProps};
 use crate::embed::host::Host;
+use crate::embed::viewport::ViewportFollower;
 use crate::effects::persistence::Persistence;
 use crate::embed::settings::{find_config, find_transport, TransportSetting};
 use crate::hooks::loaded_with_open_hash;
@@ -48,6 +49,7 @@ pub struct Mounted {
     app: Option<AppHandle<ChatWidget>>,
     host: Host,
     store: Rc<Store>,
+    _viewport: ViewportFollower,
 }
 
 impl Mounted {
@@ -81,7 +83,8 @@ pub fn mount(parent: &Element, store: Rc<Store>) -> Result<Mounted, MountError> 
     }
     let props = ChatWidgetProps { store: store.clone() };
     let app = yew::Renderer::<ChatWidget>::with_root_and_props(host.mount_point(), props).render();
-    Ok(Mounted { app: Some(app), host, store })
+    let viewport = ViewportFollower::start(host.viewport_sheet());
+    Ok(Mounted { app: Some(app), host, store, _viewport: viewport })
 }
 
 /// The locale to speak: the config's, then the page's `<html lang>`, then the browser's.

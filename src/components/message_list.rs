@@ -178,7 +178,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                     if let Some(greeting) = &props.greeting {
                         <div class="sc-greeting">
                             <Avatar name={props.team_name.clone()} url={props.team_avatar.clone()} class="sc-group__avatar" />
-                            <div class="sc-bubble sc-bubble--agent"><div class="sc-bubble__text">{ greeting.clone() }</div></div>
+                            <p class="sc-greeting__text">{ greeting.clone() }</p>
                         </div>
                     }
                 }

@@ -18,6 +18,7 @@ pub struct Host {
     element: Element,
     mount: Element,
     theme: CssStyleSheet,
+    viewport: CssStyleSheet,
 }
 
 impl Host {
@@ -30,13 +31,14 @@ impl Host {
         let base = CssStyleSheet::new()?;
         base.replace_sync(WIDGET_CSS)?;
         let theme = CssStyleSheet::new()?;
-        let sheets = js_sys::Array::of2(&base, &theme);
+        let viewport = CssStyleSheet::new()?;
+        let sheets = js_sys::Array::of3(&base, &theme, &viewport);
         shadow.set_adopted_style_sheets(&sheets);
         let mount = document.create_element("div")?;
         mount.set_class_name("sc-root");
         shadow.append_child(&mount)?;
         parent.append_child(&element)?;
-        Ok(Host { element, mount, theme })
+        Ok(Host { element, mount, theme, viewport })
     }
 
     /// The node to hand to `yew::Renderer::with_root`.
@@ -47,6 +49,11 @@ impl Host {
     /// The host element itself (for tests and the JS API).
     pub fn element(&self) -> &Element {
         &self.element
+    }
+
+    /// The sheet the viewport follower writes to.
+    pub fn viewport_sheet(&self) -> CssStyleSheet {
+        self.viewport.clone()
     }
 
     /// Sets the theme custom properties. They live in their own adopted sheet because

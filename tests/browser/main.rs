@@ -7,8 +7,10 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod clock;
 mod accessibility;
+mod attachments;
 mod availability;
 mod conversation;
+mod long_history;
 mod persistence;
 mod support;
 mod widget;

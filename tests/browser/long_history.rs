@@ -1,0 +1,89 @@
+//! Long conversations: 10 000 messages open with only a page in the DOM, earlier pages
+//! load on demand, and a visitor reading older messages is not pulled down.
+
+use sitechat::effects::persistence::Persistence;
+use sitechat_core::conversation::{ChatEvent, ChatState};
+use sitechat_core::protocol::{Author, AuthorKind, ServerEvent, WireMessage};
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::Element;
+
+use crate::support::{flush, Harness};
+
+/// A saved conversation of the visitor's "hi" then `n` agent messages, as a returning
+/// visitor would have it.
+fn saved_conversation(n: u64) -> ChatState {
+    let mut chat = ChatState::new();
+    chat.apply(ChatEvent::Connected { now: 0 });
+    chat.apply(ChatEvent::Submit { client_id: "k1".into(), text: "hi".into(), attachments: vec![], now: 0 });
+    chat.apply(ChatEvent::Server(
+        ServerEvent::Ack { client_id: "k1".into(), conversation_id: "c1".into(), message_id: "m0".into(), seq: 1, at: 0 },
+        0,
+    ));
+    for seq in 2..=n + 1 {
+        let message = WireMessage {
+            id: format!("m{seq}"),
+            seq,
+            client_id: None,
+            author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },
+            text: format!("message {}", seq - 1),
+            attachments: vec![],
+            quick_replies: vec![],
+            collect_input: true,
+            at: 1_700_000_000_000 + seq as i64 * 60_000,
+        };
+        chat.apply(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
+    }
+    chat
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_messages_render_one_page_and_load_earlier_on_demand() {
+    let mut h = Harness::new("{}").await;
+    let chat = saved_conversation(10_000);
+    assert_eq!(chat.messages().len(), 10_001);
+    Persistence::local(&h.namespace).save_chat(&chat);
+    h.reload().await;
+    h.open().await;
+    let bubbles = h.find_all(".sc-bubble");
+    assert_eq!(bubbles.len(), sitechat::app::PAGE_SIZE, "only the latest page is in the DOM");
+    assert_eq!(h.texts_of(".sc-bubble__text").last().map(String::as_str), Some("message 10000"));
+    h.click(".sc-load-earlier").await;
+    assert_eq!(h.find_all(".sc-bubble").len(), 2 * sitechat::app::PAGE_SIZE);
+    assert_eq!(h.texts_of(".sc-bubble__text").first().map(String::as_str), Some("message 9901"));
+}
+
+#[wasm_bindgen_test]
+async fn a_visitor_reading_older_messages_gets_a_pill_instead_of_a_jump() {
+    let mut h = Harness::new("{}").await;
+    Persistence::local(&h.namespace).save_chat(&saved_conversation(200));
+    h.reload().await;
+    h.open().await;
+    let list: Element = h.find(".sc-messages").expect("the list");
+    assert!(list.scroll_height() > list.client_height(), "the list scrolls");
+    let at_bottom = |el: &Element| el.scroll_height() - el.scroll_top() - el.client_height() <= 48;
+    assert!(at_bottom(&list), "opens at the latest message");
+
+    list.set_scroll_top(0);
+    list.dispatch_event(&web_sys::Event::new("scroll").expect("scroll")).expect("dispatch");
+    flush().await;
+    // A new message arrives while the visitor reads: the conversation resumes on the
+    // in-memory backend, which knows nothing of it, so deliver the frame directly.
+    let message = WireMessage {
+        id: "m202".into(),
+        seq: 202,
+        client_id: None,
+        author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },
+        text: "a new one".into(),
+        attachments: vec![],
+        quick_replies: vec![],
+        collect_input: true,
+        at: 1_700_000_000_000 + 201 * 60_000,
+    };
+    h.store().dispatch(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
+    flush().await;
+    assert_eq!(list.scroll_top(), 0, "not pulled down");
+    h.wait_for("the pill", |h| h.find(".sc-new-pill").is_some()).await;
+    h.click(".sc-new-pill").await;
+    assert!(at_bottom(&list), "the pill brings the visitor down");
+    assert!(h.find(".sc-new-pill").is_none());
+}
