@@ -22,7 +22,7 @@ use gloo::timers::callback::Timeout;
 use sitechat_core::config::Config;
 use sitechat_core::conversation::{ChatEvent, ChatState, Effect, Notification};
 use sitechat_core::i18n::Locale;
-use sitechat_core::availability::{evaluate, Decision, TeamStatus};
+use sitechat_core::availability::{evaluate, AvailabilityState, Decision, TeamStatus};
 use sitechat_core::bytes::format_bytes;
 use sitechat_core::config::Availability;
 use sitechat_core::time::{instant_after_wall_minutes, UnixMillis, WallTime, Weekday};
@@ -157,7 +157,12 @@ impl Store {
             attachments_allowed,
             now,
             business_clock,
-            availability: RefCell::new(Decision::default()),
+            // Replaced by the real decision before the constructor returns.
+            availability: RefCell::new(Decision {
+                state: AvailabilityState::Available { response_time: None },
+                next_change: None,
+                minutes_until_change: None,
+            }),
             availability_timer: RefCell::new(None),
             interacted: Cell::new(false),
             me: me.clone(),
@@ -220,6 +225,12 @@ impl Store {
         let effects = self.chat.borrow_mut().apply(event);
         if presence {
             self.evaluate_availability();
+        }
+        // The core sends only while connected and keeps the rest in its outbox: the
+        // first message of a visitor who never chatted is what opens the session.
+        let needs_link = self.chat.borrow().outbox_len() > 0;
+        if needs_link {
+            self.ensure_session();
         }
         for effect in effects {
             self.run(effect);

@@ -372,13 +372,15 @@ mod tests {
         let d = evaluate(&c, at(Thu, 4, 0), TeamStatus::Unknown);
         assert_eq!(d, Decision { state: available(FEW_MIN), next_change: None, minutes_until_change: None });
         // Back-to-back overnight ranges (noon to noon, built directly) cover every minute too.
-        let mut c = Config::default();
-        c.availability = Availability::BusinessHours {
-            time_zone: "UTC".into(),
-            ranges: Weekday::ALL.iter().map(|&day| WeeklyRange { day, from: 12 * 60, to: 12 * 60 }).collect(),
-            typical_response_time: None,
-            outside_hours: AwayBehavior::Hide,
-            when_team_away: None,
+        let c = Config {
+            availability: Availability::BusinessHours {
+                time_zone: "UTC".into(),
+                ranges: Weekday::ALL.iter().map(|&day| WeeklyRange { day, from: 12 * 60, to: 12 * 60 }).collect(),
+                typical_response_time: None,
+                outside_hours: AwayBehavior::Hide,
+                when_team_away: None,
+            },
+            ..Config::default()
         };
         assert_eq!(evaluate(&c, at(Sun, 12, 0), TeamStatus::Unknown).next_change, None);
     }

@@ -6,5 +6,6 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod clock;
+mod conversation;
 mod support;
 mod widget;

@@ -36,7 +36,7 @@ async fn the_header_shows_the_profile_and_the_launcher_follows_position() {
     assert!(h.find(".sc-corner--left").is_some(), "left corner class");
     h.open().await;
     assert_eq!(h.text_of(".sc-header__name"), "Ada from Acme");
-    assert_eq!(h.text_of(".sc-avatar--initials"), "AF", "initials stand in for a missing avatar");
+    assert_eq!(h.text_of(".sc-avatar--initials"), "AA", "initials stand in for a missing avatar");
     let meeting = h.find(".sc-header__meeting").expect("a meetings link");
     assert_eq!(meeting.get_attribute("href").as_deref(), Some("https://acme.example/meet"));
     assert_eq!(meeting.get_attribute("target").as_deref(), Some("_blank"));

@@ -347,15 +347,14 @@ fn read_hours(r: &mut Reader, path: &str, value: &Value) -> Vec<WeeklyRange> {
                 None
             }
         };
-        let from = read_bound(r, &p, map.get("from"), "from");
-        let to = read_bound(r, &p, map.get("to"), "to");
-        let from = match from {
+        let from = match read_bound(r, &p, map.get("from"), "from") {
             Some(MINUTES_PER_DAY) => {
                 r.fail(&child(&p, "from"), "\"24:00\" is only allowed as \"to\" (the end of the day)");
                 None
             }
             other => other,
         };
+        let to = read_bound(r, &p, map.get("to"), "to");
         let (Some(days), Some(from), Some(to)) = (days, from, to) else { continue };
         if to == from {
             r.fail(

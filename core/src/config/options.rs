@@ -44,32 +44,6 @@ impl Default for Options {
     }
 }
 
-impl Options {
-    /// Whether a file of this MIME type may be attached (`image/png` matches `image/*`).
-    /// Parameters (`; charset=…`) and case are ignored; an empty type never matches
-    /// a specific pattern, since browsers leave it empty for unknown files.
-    ///
-    /// # Example
-    /// ```
-    /// use sitechat_core::config::Options;
-    /// let o = Options::default();
-    /// assert!(o.accepts_type("image/PNG"));
-    /// assert!(o.accepts_type("text/plain; charset=utf-8"));
-    /// assert!(!o.accepts_type("application/x-msdownload"));
-    /// ```
-    pub fn accepts_type(&self, mime: &str) -> bool {
-        let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let (ty, sub) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
-        self.attachments
-            && self.allowed_attachment_types.iter().any(|pattern| match pattern.split_once('/') {
-                Some(("*", "*")) => true,
-                Some((pt, "*")) => pt == ty,
-                Some((pt, ps)) => pt == ty && ps == sub,
-                None => false,
-            })
-    }
-}
-
 const FIELDS: &[&str] =
     &["transcript_auto_send", "inactivity_timeout_minutes", "attachments", "max_attachment_bytes", "allowed_attachment_types"];
 
@@ -143,16 +117,5 @@ mod tests {
         for bad in ["", "image", "image/", "/png", "*/png", "image/png/x", "image /png", "ima ge/png"] {
             assert!(!is_mime_pattern(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn accepts_type_respects_the_switch_and_patterns() {
-        let mut o = Options { allowed_attachment_types: vec!["image/*".into(), "application/pdf".into()], ..Options::default() };
-        assert!(o.accepts_type("image/jpeg"));
-        assert!(o.accepts_type("application/pdf"));
-        assert!(!o.accepts_type("application/pdfx"));
-        assert!(!o.accepts_type(""));
-        o.attachments = false;
-        assert!(!o.accepts_type("image/jpeg"));
     }
 }

@@ -39,19 +39,6 @@ impl Default for Profile {
 }
 
 impl Profile {
-    /// Up to two upper-case initials for the avatar placeholder, taken from the first
-    /// two words, so "Ada from Acme" shows "AF" rather than an empty circle.
-    ///
-    /// # Example
-    /// ```
-    /// use sitechat_core::config::Profile;
-    /// let p = Profile { name: "ada lovelace".into(), ..Profile::default() };
-    /// assert_eq!(p.initials(), "AL");
-    /// ```
-    pub fn initials(&self) -> String {
-        self.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect()
-    }
-
     /// The meetings link to show, if any: enabled and with a URL.
     pub fn meetings_link(&self) -> Option<&str> {
         self.meetings.url.as_deref().filter(|_| self.meetings.enabled)
@@ -194,12 +181,5 @@ mod tests {
         assert!(avatar_problem("//cdn.example/ada.png").is_some());
         assert!(avatar_problem("ada.png").is_some());
         assert!(avatar_problem("data:image/png;base64,AAAA").is_some());
-    }
-
-    #[test]
-    fn initials_skip_extra_spaces() {
-        let p = Profile { name: "  marie   curie  sklodowska".into(), ..Profile::default() };
-        assert_eq!(p.initials(), "MC");
-        assert_eq!(Profile::default().initials(), "S");
     }
 }

@@ -196,22 +196,30 @@ pub(crate) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where swapping two neighbours counts as one edit
+/// (optimal string alignment), since "rigth" for "right" is the commonest typo.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = prev.get(j).copied().unwrap_or(usize::MAX - 1) + usize::from(ca != *cb);
-            let delete = prev.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let insert = cur.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
-            cur.push(substitute.min(delete).min(insert));
+    let width = b.len() + 1;
+    // d[i * width + j] = distance between a[..i] and b[..j].
+    let mut d: Vec<usize> = vec![0; (a.len() + 1) * width];
+    for (i, row) in d.chunks_mut(width).enumerate() {
+        for (j, cell) in row.iter_mut().enumerate() {
+            *cell = if i == 0 { j } else if j == 0 { i } else { 0 };
         }
-        prev = cur;
     }
-    prev.last().copied().unwrap_or(0)
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[a.len() * width + b.len()]
 }
 
 #[cfg(test)]
@@ -235,6 +243,8 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
+        assert_eq!(edit_distance("rigth", "right"), 1);
+        assert_eq!(edit_distance("ca", "abc"), 3);
     }
 
     #[test]
