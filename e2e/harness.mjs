@@ -194,7 +194,8 @@ export async function openContext(browser, options = {}) {
 
 /**
  * Collects what a test must not see: `console.error` lines (which include the browser's
- * own reports such as failed requests and CSP violations) and uncaught exceptions.
+ * own reports such as failed requests and CSP violations, except the browser's automatic
+ * `/favicon.ico` request) and uncaught exceptions.
  * Returns a live array of strings.
  */
 export function watchErrors(page) {
@@ -202,6 +203,9 @@ export function watchErrors(page) {
   page.on('console', (message) => {
     if (message.type() === 'error') {
       const where = message.location();
+      // Chromium asks every origin for /favicon.ico on its own; the demo has none, and
+      // that 404 is the browser's, not the page's or the widget's.
+      if (where?.url && new URL(where.url).pathname === '/favicon.ico') return;
       const at = where?.url ? ` (${where.url}:${where.lineNumber})` : '';
       errors.push(`console.error: ${message.text()}${at}`);
     }
