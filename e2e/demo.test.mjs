@@ -19,6 +19,7 @@ import {
   openWidgetPage,
   settle,
   startServer,
+  waitFor,
 } from './harness.mjs';
 
 let browser;
@@ -157,5 +158,37 @@ test('a window closed after an auto-open stays closed until the hash is set agai
     location.hash = '#hs-chat-open';
   });
   await chatWindow(page).waitFor({ state: 'visible' });
+  assertNoErrors(errors, assert);
+});
+
+/** What has focus: `page` (the document body), `launcher`, `window` (inside it), or `other`. */
+async function focusedPart(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector('div[data-sitechat]');
+    if (document.activeElement !== host) return document.activeElement === document.body ? 'page' : 'other';
+    const inner = host.shadowRoot?.activeElement;
+    if (inner?.matches('button.sc-launcher')) return 'launcher';
+    if (inner?.closest('.sc-window')) return 'window';
+    return 'other';
+  });
+}
+
+test('an auto-open on page load does not take the focus from the page', async (t) => {
+  const { page, errors } = await demo(t, '/#hs-chat-open');
+  await chatWindow(page).waitFor({ state: 'visible' });
+  await settle(page);
+  assert.equal(await focusedPart(page), 'page');
+  assertNoErrors(errors, assert);
+});
+
+test("a visitor's click moves focus into the window, and closing gives it back to the launcher", async (t) => {
+  const { page, errors } = await demo(t);
+  await launcher(page).click();
+  await chatWindow(page).waitFor({ state: 'visible' });
+  // Focus moves in an effect after the render: wait for it rather than race it.
+  await waitFor(async () => (await focusedPart(page)) === 'window', 'focus inside the window');
+  await inWidget(page, '.sc-header__close').click();
+  await chatWindow(page).waitFor({ state: 'detached' });
+  await waitFor(async () => (await focusedPart(page)) === 'launcher', 'focus back on the launcher');
   assertNoErrors(errors, assert);
 });

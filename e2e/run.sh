@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=no; shift ;;
     --build) build=yes; shift ;;  # always rebuild
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) echo "e2e/run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     *) break ;;
