@@ -215,11 +215,22 @@ export function watchErrors(page) {
   return errors;
 }
 
-/** Opens `url` in a fresh context and waits until the widget's host element is attached. */
+/**
+ * Opens `url` in a fresh context and waits until the widget's host element is attached.
+ * On failure the context is closed and the error carries the page's own errors.
+ */
 export async function openWidgetPage(browser, url, options = {}) {
   const opened = await openContext(browser, options);
-  await opened.page.goto(url, { waitUntil: 'load' });
-  await opened.page.locator(HOST_SELECTOR).waitFor({ state: 'attached' });
+  try {
+    await opened.page.goto(url, { waitUntil: 'load' });
+    await opened.page.locator(HOST_SELECTOR).waitFor({ state: 'attached' });
+  } catch (err) {
+    // The page's own errors usually say why the widget never mounted (a bad config, a
+    // blocked script): put them in the failure instead of a bare timeout.
+    const why = opened.errors.length ? `\npage errors:\n${opened.errors.join('\n')}` : '';
+    await opened.close();
+    throw new Error(`the widget did not mount on ${url}: ${err.message}${why}`);
+  }
   return opened;
 }
 
