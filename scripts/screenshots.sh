@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Takes the README's screenshots of the demo with the chat open: desktop 1280×800 and
+# phone 375×740 (2×), English and French, into docs/screenshots/ (desktop-en.png,
+# desktop-fr.png, mobile-en.png, mobile-fr.png, and demo-open.png = desktop-en.png).
+# Builds the release demo first when dist/ is missing or older than the sources.
+#
+#   scripts/screenshots.sh [output directory]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+e2e/ensure-dist.sh
+exec timeout --kill-after=10 "${SITECHAT_E2E_TIMEOUT:-120}" node e2e/screenshots.mjs "$@"
