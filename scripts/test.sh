@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every sitechat test: native core tests, then the widget in headless Chromium.
+# Runs every sitechat test: native core tests, the widget in headless Chromium
+# (wasm-bindgen-test), then end-to-end tests of the release build (Playwright).
 # Installs whatever is missing first (see scripts/ensure-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,12 +28,18 @@ CHROMEDRIVER="$(command -v chromedriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p sitechat 2>&1 | tee "$logs/browser.log"
 
+step "end to end: Playwright in headless Chromium (release build)"
+e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+
 native_passed=$(count "$logs/native.log" passed); native_failed=$(count "$logs/native.log" failed)
 browser_passed=$(count "$logs/browser.log" passed); browser_failed=$(count "$logs/browser.log" failed)
+e2e_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$logs/e2e.log" | tail -n1); e2e_passed=${e2e_passed:-0}
+e2e_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$logs/e2e.log" | tail -n1); e2e_failed=${e2e_failed:-0}
 step "summary"
 echo "native tests:  $native_passed passed, $native_failed failed"
 echo "browser tests: $browser_passed passed, $browser_failed failed"
-if [ "$browser_passed" -eq 0 ] || [ "$native_passed" -eq 0 ]; then
+echo "e2e tests:     $e2e_passed passed, $e2e_failed failed"
+if [ "$browser_passed" -eq 0 ] || [ "$native_passed" -eq 0 ] || [ "$e2e_passed" -eq 0 ]; then
   echo "a tier ran no test: that is a failure"; exit 1
 fi
-echo "total: $((native_passed + browser_passed)) passed, $((native_failed + browser_failed)) failed"
+echo "total: $((native_passed + browser_passed + e2e_passed)) passed, $((native_failed + browser_failed + e2e_failed)) failed"

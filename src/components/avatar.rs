@@ -30,8 +30,9 @@ pub fn Avatar(props: &AvatarProps) -> Html {
         (Some(url), false) => html! {
             <img class={props.class.clone()} src={url.clone()} alt={props.alt.clone()} {onerror} referrerpolicy="no-referrer" />
         },
+        // Initials are decoration: the name is always written next to them.
         _ => html! {
-            <span class={classes!(props.class.to_string(), "sc-avatar--initials")} role={(!props.alt.is_empty()).then_some("img")} aria-label={(!props.alt.is_empty()).then(|| props.alt.clone())} aria-hidden={props.alt.is_empty().then_some("true")}>
+            <span class={classes!(props.class.to_string(), "sc-avatar--initials")} aria-hidden="true">
                 { initials(&props.name) }
             </span>
         },
