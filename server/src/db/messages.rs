@@ -130,7 +130,7 @@ pub fn find_agent_client_id(conn: &Connection, agent_id: &str, client_id: &str) 
 /// Up to `limit` messages after `after_seq`, in seq order, and whether that is all.
 pub fn after(conn: &Connection, conversation_id: &str, after_seq: u64, limit: usize) -> Result<(Vec<WireMessage>, bool), DbError> {
     let after = i64::try_from(after_seq).unwrap_or(i64::MAX);
-    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
     ))?;
@@ -142,7 +142,7 @@ pub fn after(conn: &Connection, conversation_id: &str, after_seq: u64, limit: us
 
 /// The newest `limit` messages in seq order, and whether that is all of them.
 pub fn latest(conn: &Connection, conversation_id: &str, limit: usize) -> Result<(Vec<WireMessage>, bool), DbError> {
-    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT ?2"
     ))?;
