@@ -44,7 +44,9 @@ fn cookie_header(app: &App, value: &str, max_age_secs: i64) -> String {
 }
 
 /// `POST /api/agent/login` with `{"email", "password"}`.
-pub async fn login(State(app): State<Arc<App>>, Json(form): Json<Credentials>) -> Result<Response, ApiError> {
+pub async fn login(State(app): State<Arc<App>>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let form: Credentials = serde_json::from_slice(&body)
+        .map_err(|_| ApiError::bad_request("expected JSON {\"email\": …, \"password\": …}"))?;
     let email = form.email.trim().to_owned();
     let found = app.db.call(move |c| agents::find_by_email(c, &email)).await.map_err(|e| ApiError::internal(&e))?;
     let password = form.password;
