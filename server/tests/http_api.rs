@@ -40,7 +40,7 @@ async fn path_traversal_in_a_file_name_is_harmless() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(files, [id.clone()]);
+    assert_eq!(files, std::slice::from_ref(&id));
     assert!(!t.dir.path().parent().unwrap().join("evil.png").exists());
 
     // And an id with traversal in it names nothing.

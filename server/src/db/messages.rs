@@ -41,11 +41,13 @@ pub struct StoredMessage {
 
 const COLUMNS: &str = "id, conversation_id, seq, client_id, author_kind, author_name, text, attachments, created_at";
 
-fn read(r: &Row<'_>) -> rusqlite::Result<(String, String, i64, Option<String>, String, Option<String>, String, String, i64)> {
+/// A message row as read: id, conversation, seq, client id, author kind, author
+/// name, text, attachments JSON, created.
+type RawRow = (String, String, i64, Option<String>, String, Option<String>, String, String, i64);
+
+fn read(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
 }
-
-type RawRow = (String, String, i64, Option<String>, String, Option<String>, String, String, i64);
 
 fn to_stored(raw: RawRow) -> Result<StoredMessage, DbError> {
     let (id, conversation_id, seq, client_id, kind, name, text, attachments, at) = raw;
