@@ -11,6 +11,7 @@
 //! - decoding never panics: malformed, unknown or oversized input is a
 //!   [`DecodeError`] naming the field, with the [`limits`] enforced on both ends.
 
+pub mod agent;
 mod client;
 mod decode;
 pub mod error_code;

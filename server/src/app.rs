@@ -1,0 +1,200 @@
+//! The shared state of a running server, and starting and stopping it.
+//!
+//! Invariants:
+//! - everything a request handler or background task needs is in [`App`], reached
+//!   through an `Arc`; there are no globals, so tests run several servers at once;
+//! - [`RunningServer::stop`] ends the listener, every socket loop and every
+//!   background task, so a test can reopen the same database file afterwards.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+use crate::db::Db;
+use crate::hub::Hub;
+use crate::site_options::SiteOptions;
+
+/// Where transcript mails go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub from: String,
+}
+
+/// Everything `serve` is configured with.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub db_path: PathBuf,
+    /// Widget build and demo site; `None` serves no static files.
+    pub static_dir: Option<PathBuf>,
+    /// Where uploaded files are kept.
+    pub attachments_dir: PathBuf,
+    /// The site config document handed to the widget (`{}` when none).
+    pub site_config: serde_json::Value,
+    pub smtp: Option<SmtpConfig>,
+    /// The public base URL (for links in mails and the `Secure` cookie flag).
+    pub public_url: Option<String>,
+    /// A `Content-Security-Policy` header for static files, if wanted.
+    pub csp: Option<String>,
+    /// How often idle conversations are looked for.
+    pub inactivity_check: Duration,
+    /// Largest upload in bytes.
+    pub max_upload_bytes: usize,
+    /// Visitor frames per second a socket may send on average.
+    pub visitor_rate_per_sec: f64,
+    /// Visitor frames a socket may send in a burst.
+    pub visitor_rate_burst: f64,
+    /// First retry delay for a failed mail (doubles each time, capped at an hour).
+    pub mail_retry_base: Duration,
+}
+
+impl ServerConfig {
+    /// Defaults for everything but the database path.
+    pub fn new(db_path: PathBuf) -> ServerConfig {
+        let attachments_dir = attachments_dir_for(&db_path);
+        ServerConfig {
+            db_path,
+            static_dir: None,
+            attachments_dir,
+            site_config: serde_json::json!({}),
+            smtp: None,
+            public_url: None,
+            csp: None,
+            inactivity_check: Duration::from_secs(30),
+            max_upload_bytes: 10 * 1024 * 1024,
+            visitor_rate_per_sec: 5.0,
+            visitor_rate_burst: 20.0,
+            mail_retry_base: Duration::from_secs(5),
+        }
+    }
+}
+
+/// `chat.sqlite` keeps its uploads in `chat.sqlite-attachments/` beside it.
+fn attachments_dir_for(db_path: &std::path::Path) -> PathBuf {
+    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push("-attachments");
+    db_path.with_file_name(name)
+}
+
+/// The state every handler and task shares.
+pub struct App {
+    pub db: Db,
+    pub hub: Hub,
+    pub config: ServerConfig,
+    pub options: SiteOptions,
+    /// Wakes the outbox worker when a mail is queued.
+    pub outbox_wake: Notify,
+    /// Turns true once when the server stops.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl App {
+    /// A public link to an attachment, relative when no public URL is known.
+    pub fn attachment_url(&self, id: &str) -> String {
+        format!("/api/attachments/{id}")
+    }
+
+    /// An absolute link for mails.
+    pub fn absolute_url(&self, path: &str) -> String {
+        match &self.config.public_url {
+            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+            None => path.to_owned(),
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum StartError {
+    Config(String),
+    Db(crate::db::DbError),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Config(m) => write!(f, "{m}"),
+            StartError::Db(e) => write!(f, "cannot open the database: {e}"),
+            StartError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A server listening on a socket, with its background tasks.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningServer {
+    /// Binds `addr` (port 0 for an ephemeral port), opens the database and starts
+    /// serving.
+    pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServer, StartError> {
+        let options = SiteOptions::from_config(&config.site_config)
+            .map_err(|e| StartError::Config(format!("site config: {e}")))?;
+        std::fs::create_dir_all(&config.attachments_dir).map_err(|e| {
+            StartError::Config(format!("cannot create {}: {e}", config.attachments_dir.display()))
+        })?;
+        let db = Db::open(&config.db_path).map_err(StartError::Db)?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| StartError::Config(format!("cannot listen on {addr}: {e}")))?;
+        let addr = listener.local_addr().map_err(StartError::Io)?;
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let app = Arc::new(App {
+            db,
+            hub: Hub::default(),
+            config,
+            options,
+            outbox_wake: Notify::new(),
+            shutdown: shutdown_rx,
+        });
+        let router = crate::http::router(app.clone());
+        let mut stop = app.shutdown.clone();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                });
+            if let Err(e) = serve.await {
+                tracing::error!("server error: {e}");
+            }
+        });
+        let tasks = vec![
+            tokio::spawn(crate::inactivity::run(app.clone())),
+            tokio::spawn(crate::mail::outbox_worker::run(app.clone())),
+        ];
+        tracing::info!("listening on http://{addr}");
+        Ok(RunningServer { addr, app, shutdown: shutdown_tx, server, tasks })
+    }
+
+    /// Stops accepting, closes every socket and background task, and waits for them.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.server.await;
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+
+    /// Serves until Ctrl-C, then stops.
+    pub async fn run_until_ctrl_c(self) {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot wait for Ctrl-C: {e}");
+        }
+        tracing::info!("stopping");
+        self.stop().await;
+    }
+}
