@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every sitechat test: native core tests, the widget in headless Chromium
+# Runs every sitechat test: native core and server tests, the widget in headless Chromium
 # (wasm-bindgen-test), then end-to-end tests of the release build (Playwright).
 # Installs whatever is missing first (see scripts/ensure-tools.sh).
 set -euo pipefail
@@ -20,8 +20,8 @@ if [ -n "$forbidden" ]; then
 fi
 echo "ok: no web-sys, js-sys, wasm-bindgen, yew or gloo under sitechat-core"
 
-step "native: cargo test (core)"
-cargo test -p sitechat-core 2>&1 | tee "$logs/native.log"
+step "native: cargo test (core, reference server)"
+cargo test -p sitechat-core -p sitechat-server 2>&1 | tee "$logs/native.log"
 
 step "browser: wasm-bindgen-test in headless Chromium"
 CHROMEDRIVER="$(command -v chromedriver)" \
