@@ -337,12 +337,32 @@ impl Store {
                 self.dispatch(ChatEvent::Server(welcome, now));
                 self.dispatch(ChatEvent::Connected { now });
             }
-            SessionEvent::Event(event) => self.dispatch(ChatEvent::Server(event, now)),
+            SessionEvent::Event(event) => {
+                let event = self.with_attachment_urls(event);
+                self.dispatch(ChatEvent::Server(event, now))
+            }
             SessionEvent::Disconnected { .. } => self.dispatch(ChatEvent::Disconnected),
             SessionEvent::Invalid(err) => {
                 gloo::console::warn!(format!("sitechat: ignored a frame from the backend: {err}"));
             }
         }
+    }
+
+    /// Gives every attachment in `event` the URL this transport wants shown (the
+    /// reference server's files need the session token in the URL).
+    fn with_attachment_urls(&self, mut event: ServerEvent) -> ServerEvent {
+        let token = self.session_token.borrow().clone();
+        let fix = |message: &mut sitechat_core::protocol::WireMessage| {
+            for a in &mut message.attachments {
+                a.url = self.transport.attachment_url(&a.url, token.as_deref());
+            }
+        };
+        match &mut event {
+            ServerEvent::Message { message, .. } => fix(message),
+            ServerEvent::History { messages, .. } => messages.iter_mut().for_each(fix),
+            _ => {}
+        }
+        event
     }
 
     /// The tab became visible again or the browser came back online: reconnect now
