@@ -17,7 +17,7 @@ use crate::support::{click, find, flush, fresh_parent, next_task, press_on};
 
 #[wasm_bindgen(inline_js = r#"
 // A tiny chat backend, as a site owner would write it around their own API.
-export function makeBridge() {
+export function makeBridge(mode) {
   const state = { commands: [], connects: 0, closes: 0, handlers: null, old: [], seq: 0, conversation: null, uploads: 0 };
   const emit = (event) => state.handlers && state.handlers.onEvent(event);
   const bridge = {
@@ -29,7 +29,11 @@ export function makeBridge() {
     },
     send(command) {
       state.commands.push(command);
-      if (command.type === 'hello') {
+      if (command.type === 'hello' && mode === 'old-protocol') {
+        emit({ type: 'error', code: 'unsupported_protocol', message: 'this server speaks protocol 2' });
+      } else if (command.type === 'hello' && mode === 'forgetful' && command.session_token) {
+        emit({ type: 'error', code: 'unauthorized', message: 'unknown session' });
+      } else if (command.type === 'hello') {
         emit(JSON.stringify({ type: 'welcome', session_token: 'tok-js', visitor_id: 'v1', team_available: true, server_time: Date.now() }));
       } else if (command.type === 'send_message') {
         if (!state.conversation) {
@@ -56,7 +60,11 @@ export function makeBridge() {
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = makeBridge)]
-    fn make_bridge() -> JsValue;
+    fn make_bridge_in(mode: &str) -> JsValue;
+}
+
+fn make_bridge() -> JsValue {
+    make_bridge_in("normal")
 }
 
 fn get(object: &JsValue, key: &str) -> JsValue {
@@ -88,9 +96,17 @@ impl Drop for Page {
 }
 
 async fn mount_with(bridge: &JsValue) -> Page {
+    mount_with_token(bridge, None).await
+}
+
+/// Mounts on fresh storage, holding `token` as if from an earlier visit.
+async fn mount_with_token(bridge: &JsValue, token: Option<&str>) -> Page {
     let transport = JsBridgeTransport::new(bridge).expect("a valid bridge");
     let config = Rc::new(parse_config(r#"{"profile":{"name":"Jo"}}"#).expect("config"));
     let namespace = format!("bridge-{}", sitechat::store::new_client_id());
+    if let Some(token) = token {
+        Persistence::local(&namespace).save_session_token(token);
+    }
     let store = Store::new(config, Locale::En, Rc::new(transport), Persistence::local(&namespace));
     let parent = fresh_parent();
     let widget = mount(&parent, store).expect("mounted");
@@ -233,4 +249,42 @@ fn a_malformed_bridge_is_refused_with_the_member_named() {
     let sink: sitechat::transport::SignalSink = Rc::new(|_| {});
     let err = transport.connect(sink).err().expect("connect fails");
     assert!(err.0.contains("backend down"), "{}", err.0);
+}
+
+fn hellos(state: &JsValue) -> Vec<JsValue> {
+    let commands: Array = get(state, "commands").unchecked_into();
+    commands.iter().filter(|c| get(c, "type").as_string().as_deref() == Some("hello")).collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_session_token_is_forgotten_and_the_visitor_starts_afresh() {
+    let fake = make_bridge_in("forgetful");
+    let state = get(&fake, "state");
+    let page = mount_with_token(&get(&fake, "bridge"), Some("expired-token")).await;
+    page.send("Hello again").await;
+    page.wait_for("the message is acknowledged", |w| find(w, ".sc-delivery--sent").is_some()).await;
+    let tokens: Vec<Option<String>> = hellos(&state).iter().map(|h| get(h, "session_token").as_string()).collect();
+    assert_eq!(tokens, [Some("expired-token".to_owned()), None], "the refused token is dropped on the same connection");
+    assert_eq!(number(&state, "connects"), 1.0, "no reconnection was needed");
+    assert_eq!(
+        Persistence::local(&page.namespace).load_session_token().as_deref(),
+        Some("tok-js"),
+        "the new token replaces the refused one in storage"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_backend_on_another_protocol_version_hides_the_widget_and_is_not_retried() {
+    let fake = make_bridge_in("old-protocol");
+    let state = get(&fake, "state");
+    let page = mount_with(&get(&fake, "bridge")).await;
+    page.send("Anyone?").await;
+    page.wait_for("the widget hides", |w| find(w, ".sc-launcher").is_none() && find(w, ".sc-window").is_none()).await;
+    // Well past the first back-off delay: still one connection.
+    let until = js_sys::Date::now() + 1_500.0;
+    while js_sys::Date::now() < until {
+        next_task().await;
+    }
+    assert_eq!(number(&state, "connects"), 1.0, "no reconnection to a backend that refused the protocol");
+    assert_eq!(hellos(&state).len(), 1);
 }
