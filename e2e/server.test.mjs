@@ -185,3 +185,34 @@ test('the server restarts mid-conversation: nothing is lost, nothing is duplicat
   // Connection errors while the server was down are expected in the console; nothing else.
   assertNoErrors(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), assert);
 });
+
+test('two tabs of the same visitor show one conversation, whichever tab writes', async (t) => {
+  const server = await serverFor(t);
+  const { context, page, errors, close } = await openContext(browser);
+  t.after(close);
+  await page.goto(server.url('/#hs-chat-open'));
+  const second = await context.newPage();
+  await second.goto(server.url('/'));
+  await say(page, 'Written in the first tab');
+  // The second tab follows without a reload (storage event, then the server's echo). It
+  // loaded after the first tab opened the window, so it started with the window open too
+  // (the open state survives navigation); opening or closing it later is per tab.
+  await inWidget(second, '.sc-window').waitFor({ state: 'visible' });
+  await widgetBubble(second, 'Written in the first tab').waitFor();
+  await say(second, 'And this from the second');
+  await widgetBubble(page, 'And this from the second').waitFor();
+  const { page: inbox } = await agent(t, server);
+  await openFirstConversation(inbox, 'And this from the second');
+  assert.equal(await inbox.locator('#conversation-list li').count(), 1, 'one visitor, one conversation');
+  await inboxMessage(inbox, 'Written in the first tab').waitFor();
+  await reply(inbox, 'Seen in both tabs');
+  await widgetBubble(page, 'Seen in both tabs').waitFor();
+  await widgetBubble(second, 'Seen in both tabs').waitFor();
+  for (const tab of [page, second]) {
+    const texts = await inWidget(tab, '.sc-window .sc-bubble').allInnerTexts();
+    for (const text of ['Written in the first tab', 'And this from the second', 'Seen in both tabs']) {
+      assert.equal(texts.filter((x) => x.includes(text)).length, 1, `"${text}" once in each tab`);
+    }
+  }
+  assertNoErrors(errors, assert);
+});

@@ -321,7 +321,7 @@ impl Store {
             .map(|id| vec![ResumePoint { conversation_id: id.to_owned(), after_seq: chat.last_seq() }])
             .unwrap_or_default();
         ClientCommand::Hello {
-            session_token: self.session_token.borrow().clone(),
+            session_token: self.session_token.borrow().clone().or_else(|| self.persistence.load_session_token()),
             protocol: PROTOCOL_VERSION,
             page_url: page_url(),
             locale: self.locale.code().to_owned(),
@@ -481,7 +481,16 @@ impl Store {
     pub fn adopt_saved_chat(&self, saved: &str) {
         match ChatState::restore(saved) {
             Ok(chat) => {
-                *self.chat.borrow_mut() = chat;
+                // The other tab may have become the visitor first (it got the session
+                // token): this tab must speak as the same visitor, or the conversation
+                // it just adopted is not its own on the server.
+                let stored = self.persistence.load_session_token();
+                if stored.is_some() && stored != *self.session_token.borrow() {
+                    *self.session_token.borrow_mut() = stored;
+                    *self.session.borrow_mut() = None;
+                }
+                let open_here = self.chat.borrow().is_window_open();
+                *self.chat.borrow_mut() = chat.with_window_open(open_here);
                 let connected = self.session.borrow().as_ref().is_some_and(Session::is_connected);
                 if connected {
                     let now = self.now();

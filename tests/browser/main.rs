@@ -14,4 +14,5 @@ mod conversation;
 mod long_history;
 mod persistence;
 mod support;
+mod time_labels;
 mod widget;
