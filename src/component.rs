@@ -1,7 +1,7 @@
 //! [`ChatWidget`]: sitechat as a Yew component, for Rust apps that render their own
 //! page.
 //!
-//! ```ignore
+//! ```text
 //! html! { <ChatWidget config={config} transport={transport} /> }
 //! ```
 //!

@@ -6,9 +6,11 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod clock;
+mod component;
 mod accessibility;
 mod attachments;
 mod availability;
+mod consent;
 mod conversation;
 mod long_history;
 mod persistence;
