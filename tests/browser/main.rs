@@ -6,10 +6,12 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod clock;
+mod component;
 mod js_bridge;
 mod accessibility;
 mod attachments;
 mod availability;
+mod consent;
 mod conversation;
 mod long_history;
 mod persistence;

@@ -234,6 +234,7 @@ impl ChatState {
                 value,
                 now,
             } => {
+                fx.notify(Notification::QuickReplyClicked { value: value.clone() });
                 self.submit(client_id, label, vec![], Some(value), now, &mut fx);
             }
             ChatEvent::Retry { client_id, now: _ } => self.retry(&client_id, &mut fx),
