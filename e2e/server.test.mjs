@@ -194,10 +194,11 @@ test('two tabs of the same visitor show one conversation, whichever tab writes',
   const second = await context.newPage();
   await second.goto(server.url('/'));
   await say(page, 'Written in the first tab');
-  // The second tab follows without a reload (storage event, then the server's echo). It
-  // loaded after the first tab opened the window, so it started with the window open too
-  // (the open state survives navigation); opening or closing it later is per tab.
-  await inWidget(second, '.sc-window').waitFor({ state: 'visible' });
+  // The second tab follows without a reload (storage event, then the server's echo). Its
+  // window is its own: it loaded before the visitor did anything (so nothing was stored
+  // yet, see docs/embedding.md on consent), and adopting the first tab's conversation
+  // does not open it.
+  await inWidget(second, 'button.sc-launcher').click();
   await widgetBubble(second, 'Written in the first tab').waitFor();
   await say(second, 'And this from the second');
   await widgetBubble(page, 'And this from the second').waitFor();

@@ -132,3 +132,26 @@ test('the demo page\'s agent panel plays the agent: a message, typing, quick rep
   await inWidget(page, '.sc-ended').waitFor({ state: 'visible' });
   assertNoErrors(errors, assert);
 });
+
+test('the composer grows with what is typed, up to a cap, and shrinks back after sending', async (t) => {
+  const opened = await openWidgetPage(browser, server.url('/memory/#hs-chat-open'));
+  t.after(() => opened.close());
+  const { page, errors } = opened;
+  const composer = inWidget(page, '.sc-window textarea');
+  await composer.waitFor();
+  const height = () => composer.evaluate((el) => el.getBoundingClientRect().height);
+  const empty = await height();
+  await composer.fill('one\ntwo\nthree');
+  await waitFor(async () => (await height()) > empty + 10, 'the box to grow for three lines');
+  const three = await height();
+  await composer.fill(Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'));
+  await waitFor(async () => (await height()) > three, 'the box to grow further');
+  const capped = await height();
+  const windowHeight = await inWidget(page, '.sc-window').evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok(capped < windowHeight / 2, `forty lines stay capped (${capped}px in a ${windowHeight}px window) and scroll inside the box`);
+  assert.ok(await composer.evaluate((el) => el.scrollHeight > el.clientHeight), 'the rest scrolls inside the box');
+  await composer.press('Enter');
+  await inWidget(page, '.sc-bubble--visitor').filter({ hasText: 'line 39' }).waitFor();
+  await waitFor(async () => Math.abs((await height()) - empty) < 2, 'the box to shrink back to one line');
+  assertNoErrors(errors, assert);
+});

@@ -513,16 +513,23 @@ impl Store {
     pub fn adopt_saved_chat(&self, saved: &str) {
         match ChatState::restore(saved) {
             Ok(chat) => {
-                // The other tab may have become the visitor first (it got the session
-                // token): this tab must speak as the same visitor, or the conversation
-                // it just adopted is not its own on the server.
+                // Whoever wrote this state speaks for the visitor with the token in
+                // storage; this tab must speak as that same visitor, or the conversation
+                // it adopts is not its own on the server (and its outbox would start a
+                // second one).
                 let stored = self.persistence.load_session_token();
                 if stored.is_some() && stored != *self.session_token.borrow() {
-                    *self.session_token.borrow_mut() = stored;
+                    *self.session_token.borrow_mut() = stored.clone();
                     *self.session.borrow_mut() = None;
                 }
                 let open_here = self.chat.borrow().is_window_open();
                 *self.chat.borrow_mut() = chat.with_window_open(open_here);
+                if stored.is_none() {
+                    // The other tab is still becoming the visitor (no token yet): it sends
+                    // what it wrote, and saves again once welcomed; follow it until then.
+                    self.changed();
+                    return;
+                }
                 let connected = self.session.borrow().as_ref().is_some_and(Session::is_connected);
                 if connected {
                     let now = self.now();
