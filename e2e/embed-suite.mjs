@@ -425,6 +425,46 @@ window.sitechatOnReady = [function () { window.__record(window.SiteChat); }];
     assert.equal((await named(page, 'widgetLoaded')).length, 1);
   });
 
+  test(`[${variant}] config may be a URL: fetched and applied; a broken one is an error naming the URL`, async (t) => {
+    server.setPage('/configs/good.json', JSON.stringify({ profile: { name: 'Grace from Config' }, appearance: { theme_color: '#0a7d33' } }));
+    server.setPage('/configs/bad.json', JSON.stringify({ appearance: { position: 'middle' } }));
+    const { page } = await open(t, { settings: settingsScript({ settings: { config: '/configs/good.json' } }), hash: '#hs-chat-open' });
+    await inWidget(page, '.sc-window').waitFor({ state: 'visible' });
+    assert.equal(await inWidget(page, '.sc-header__name').innerText(), 'Grace from Config');
+    const header = await inWidget(page, '.sc-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(header, 'rgb(10, 125, 51)', 'the theme colour from the fetched config');
+
+    const broken = await open(t, { settings: settingsScript({ settings: { config: '/configs/bad.json' } }), waitForHost: false });
+    await broken.expectErrors(/configs\/bad\.json[\s\S]*appearance\.position/);
+    assert.equal(await broken.page.locator(HOST_SELECTOR).count(), 0, 'no widget from a broken config');
+    const missing = await open(t, { settings: settingsScript({ settings: { config: '/configs/none.json' } }), waitForHost: false });
+    await missing.expectErrors(/404/, /could not fetch the config from \/configs\/none\.json/);
+    assert.equal(await missing.page.evaluate(() => document.querySelector('#title').textContent), 'A host page', 'the page is intact');
+  });
+
+  test(`[${variant}] ::part() lets the page restyle launcher, window, header, message and composer on purpose`, async (t) => {
+    server.setPage('/parts.css', `div[data-sitechat]::part(launcher) { width: 44px !important; height: 44px !important; }
+div[data-sitechat]::part(window) { border-radius: 3px !important; }
+div[data-sitechat]::part(header) { background: rgb(1, 2, 3) !important; }
+div[data-sitechat]::part(message) { font-size: 21px !important; }
+div[data-sitechat]::part(composer) { background: rgb(4, 5, 6) !important; }
+`);
+    const settings = settingsScript() + `(function () { var l = document.createElement('link'); l.rel = 'stylesheet'; l.href = '/parts.css'; document.head.appendChild(l); })();\n`;
+    const { page } = await open(t, { settings });
+    const launcher = inWidget(page, 'button.sc-launcher');
+    await launcher.waitFor({ state: 'visible' });
+    await waitFor(async () => Math.round((await launcher.boundingBox())?.width ?? 0) === 44, 'the launcher to take the page\'s size');
+    await launcher.click();
+    const style = (selector, property) => inWidget(page, selector).first().evaluate((el, p) => getComputedStyle(el)[p], property);
+    assert.equal(await style('.sc-window', 'borderTopLeftRadius'), '3px');
+    assert.equal(await style('.sc-header', 'backgroundColor'), 'rgb(1, 2, 3)');
+    assert.equal(await style('.sc-composer', 'backgroundColor'), 'rgb(4, 5, 6)');
+    await inWidget(page, '.sc-window textarea').fill('Styled by the page');
+    await inWidget(page, '.sc-window textarea').press('Enter');
+    await inWidget(page, '.sc-bubble--visitor').waitFor();
+    assert.equal(await style('.sc-bubble--visitor', 'fontSize'), '21px');
+  });
+
   test(`[${variant}] the HubSpot names (settings, ready queue, API) behave like the sitechat ones`, async (t) => {
     const settings = `window.hsConversationsSettings = { loadImmediately: false, transport: 'memory' };
 window.hsConversationsOnReady = [function () {
