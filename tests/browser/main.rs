@@ -7,6 +7,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod clock;
 mod component;
+mod js_bridge;
 mod accessibility;
 mod attachments;
 mod availability;
@@ -15,4 +16,5 @@ mod conversation;
 mod long_history;
 mod persistence;
 mod support;
+mod time_labels;
 mod widget;
