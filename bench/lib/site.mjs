@@ -68,7 +68,7 @@ function filesOf(dir) {
 /**
  * Starts the site. Returns the harness server plus `widgetFile(path)`: for a URL path of
  * a widget's file, `{ widget, part, name, bytes }` (null for the pages and the bench's
- * own scripts).
+ * own scripts), and `widgetPaths()`, the URL paths of every widget file.
  */
 export async function startSite() {
   const server = await startServer({ root: null });
@@ -88,5 +88,5 @@ export async function startSite() {
   for (const name of ['messages.js', 'sitechat-backend.js', 'peer-backend.js']) {
     server.setPage(`/page/${name}`, readFileSync(join(BENCH, 'page', name)));
   }
-  return { ...server, widgetFile: (path) => files.get(path) ?? null };
+  return { ...server, widgetFile: (path) => files.get(path) ?? null, widgetPaths: () => [...files.keys()] };
 }
