@@ -59,7 +59,6 @@ function partSizes(files) {
     byPart[part] = { names: list.map((f) => f.name), ...total(list.map((f) => sizesOf(f.bytes))) };
   }
   byPart.total = total(PARTS.map((p) => byPart[p]));
-  byPart.loader = byPart.loader ?? { names: [], raw: 0, gzip: 0, brotli: 0 };
   return byPart;
 }
 
@@ -73,6 +72,7 @@ async function main() {
 
   const site = await startSite();
   const browser = await launchBrowser();
+  const version = browser.version();
   const started = Date.now();
   const load = loadavg();
   const runs = { [SITECHAT.name]: [], [PEER.name]: [] };
@@ -125,12 +125,6 @@ async function main() {
     await site.close();
   }
 
-  const version = await (async () => {
-    const b = await launchBrowser();
-    const v = b.version();
-    await b.close();
-    return v;
-  })();
   const sizes = { sitechat: partSizes(files[SITECHAT.name]), peer: partSizes(files[PEER.name]) };
   const summarise = (name) => {
     const list = runs[name];
