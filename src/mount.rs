@@ -70,6 +70,9 @@ impl Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
+        // The store may outlive the app by a render or two; what is waiting to be
+        // saved is written now, while the page still holds it.
+        self.store.save_now();
         if let Some(app) = self.app.take() {
             app.destroy();
         }

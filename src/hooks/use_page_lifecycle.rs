@@ -30,6 +30,9 @@ pub fn use_page_lifecycle(store: Rc<Store>) {
             }
             let s = store.clone();
             listeners.push(EventListener::new(&window, "online", move |_| s.page_visible(true)));
+            // Leaving the page (navigation, closing the tab): write what is waiting.
+            let s = store.clone();
+            listeners.push(EventListener::new(&window, "pagehide", move |_| s.save_now()));
             let s = store.clone();
             let (chat_key, draft_key) = store.storage_keys();
             listeners.push(EventListener::new(&window, "storage", move |event| {

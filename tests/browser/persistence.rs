@@ -66,6 +66,16 @@ async fn another_tab_saving_the_conversation_is_followed() {
     tab_a.wait_for("confirmed", |h| h.find(".sc-delivery--sent").is_some()).await;
     // The browser tells other tabs with a `storage` event; deliver the one tab B gets.
     let key = format!("sitechat:{}:chat", tab_a.namespace);
+    // Tab A writes once its burst of changes is over (SAVE_DELAY_MS).
+    let confirmed_in_storage = |_: &Harness| {
+        storage()
+            .get_item(&key)
+            .ok()
+            .flatten()
+            .and_then(|s| sitechat_core::conversation::ChatState::restore(&s).ok())
+            .is_some_and(|c| c.outbox_len() == 0 && c.messages().len() == 1)
+    };
+    tab_a.wait_for("tab A saved the confirmed message", confirmed_in_storage).await;
     let saved = storage().get_item(&key).ok().flatten().expect("tab A saved");
     let init = web_sys::StorageEventInit::new();
     init.set_key(Some(&key));
@@ -96,4 +106,37 @@ async fn a_full_storage_never_loses_the_conversation_in_the_page() {
     h.wait_for("delivered", |h| h.find(".sc-delivery--sent").is_some()).await;
     let _ = js_sys::eval("Storage.prototype.setItem = window.__realSetItem;");
     assert_eq!(h.texts_of(".sc-bubble__text"), ["still here"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_burst_of_changes_is_saved_once_after_it_and_the_last_change_is_never_lost() {
+    let mut h = Harness::new("{}").await;
+    h.open().await;
+    h.send("start").await;
+    h.wait_for("confirmed", |h| h.find(".sc-delivery--sent").is_some()).await;
+    // Count the widget's writes of its chat state from here on.
+    let key = format!("sitechat:{}:chat", h.namespace);
+    let count = js_sys::Function::new_with_args(
+        "key",
+        "window.__chatWrites = 0; const set = Storage.prototype.setItem; \
+         window.__restoreSetItem = () => { Storage.prototype.setItem = set; }; \
+         Storage.prototype.setItem = function (k, v) { if (k === key) window.__chatWrites += 1; return set.call(this, k, v); };",
+    );
+    count.call1(&wasm_bindgen::JsValue::NULL, &key.as_str().into()).expect("instrument setItem");
+    for n in 0..20 {
+        h.agent.say(&format!("reply {n}"));
+    }
+    h.wait_for("twenty replies", |h| h.find_all(".sc-bubble--agent").len() == 20).await;
+    let writes = || js_sys::Reflect::get(&web_sys::window().expect("window"), &"__chatWrites".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+    h.wait_for("the save after the burst", |_| writes() >= 1.0).await;
+    // One write when the burst fits in SAVE_DELAY_MS; a very slow machine may split it
+    // in two or three, never twenty.
+    assert!(writes() <= 3.0, "twenty replies, {} writes", writes());
+    // A change followed at once by the widget going away (a navigation) is still saved.
+    h.agent.say("the very last one");
+    h.wait_for("the last reply", |h| h.find_all(".sc-bubble--agent").len() == 21).await;
+    h.reload().await;
+    let restore = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__restoreSetItem".into()).expect("restore fn");
+    restore.unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).expect("restore setItem");
+    assert!(h.texts_of(".sc-bubble__text").iter().any(|t| t == "the very last one"), "saved on the way out");
 }
