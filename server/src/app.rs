@@ -52,6 +52,9 @@ pub struct ServerConfig {
     pub visitor_rate_burst: f64,
     /// First retry delay for a failed mail (doubles each time, capped at an hour).
     pub mail_retry_base: Duration,
+    /// How long a visitor socket may stay open without saying `hello`; after that it
+    /// is closed, so idle sockets cannot pile up (slowloris-style).
+    pub hello_timeout: Duration,
 }
 
 impl ServerConfig {
@@ -71,6 +74,7 @@ impl ServerConfig {
             visitor_rate_per_sec: 5.0,
             visitor_rate_burst: 20.0,
             mail_retry_base: Duration::from_secs(5),
+            hello_timeout: Duration::from_secs(10),
         }
     }
 }

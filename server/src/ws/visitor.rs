@@ -7,7 +7,10 @@
 //!   anything is read or written; another visitor's conversation is `not_found`,
 //!   indistinguishable from one that does not exist;
 //! - frames over the size limit, over the rate limit, or that do not decode are
-//!   answered with an `error` frame and the socket goes on.
+//!   answered with an `error` frame and the socket goes on;
+//! - a socket that has not said `hello` within `hello_timeout` (pings do not count)
+//!   is answered `error unauthorized` and closed: a socket costs nothing to open, so
+//!   idle ones must not be able to pile up.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -72,9 +75,15 @@ async fn run(app: Arc<App>, socket: WebSocket) {
         owned: HashSet::new(),
         closing: false,
     };
+    let hello_deadline = tokio::time::Instant::now() + s.app.config.hello_timeout;
     loop {
+        let waiting_for_hello = s.visitor.is_none();
         let next = tokio::select! {
             _ = shutdown.wait_for(|stop| *stop) => break,
+            _ = tokio::time::sleep_until(hello_deadline), if waiting_for_hello => {
+                s.error(UNAUTHORIZED, "hello: not received in time; closing", None);
+                break;
+            }
             next = stream.next() => next,
         };
         match next {
