@@ -32,6 +32,13 @@ case "$build" in
   no) e2e/ensure-dist.sh --check ;;
 esac
 
+# The reference server for e2e/server*.test.mjs (a debug build: quick, and the native
+# tier has usually built it already).
+if [ "$build" != no ]; then
+  say "building sitechat-server"
+  cargo build -q -p sitechat-server
+fi
+
 if [ $# -eq 0 ]; then set -- e2e/*.test.mjs; fi
 status=0
 timeout --kill-after=10 "${SITECHAT_E2E_TIMEOUT:-300}" \

@@ -129,7 +129,7 @@ pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
     let chat = store.chat();
     let has_conversation = chat.conversation_id().is_some() || !chat.messages().is_empty();
     // An ongoing conversation is never hidden away from the visitor mid-chat.
-    if matches!(decision.state, AvailabilityState::Hidden) && !has_conversation {
+    if store.backend_refused() || (matches!(decision.state, AvailabilityState::Hidden) && !has_conversation) {
         return html! { <div class="sc-live sc-visually-hidden" aria-live="polite"></div> };
     }
     let open = chat.is_window_open();

@@ -16,6 +16,7 @@ use crate::effects::persistence::Persistence;
 use crate::embed::settings::{find_config, find_transport, TransportSetting};
 use crate::hooks::loaded_with_open_hash;
 use crate::store::Store;
+use crate::transport::js_bridge::JsBridgeTransport;
 use crate::transport::memory::{MemoryAgent, MemoryTransport};
 use crate::transport::websocket::WebSocketTransport;
 use crate::transport::Transport;
@@ -124,6 +125,10 @@ fn transport_from_settings(window: &web_sys::Window, config: &Config) -> Result<
         TransportSetting::Memory => {
             let (transport, agent) = MemoryTransport::new(&config.profile.name);
             DEMO_AGENT.with(|a| *a.borrow_mut() = Some(agent));
+            Ok(Rc::new(transport))
+        }
+        TransportSetting::Bridge(object) => {
+            let transport = JsBridgeTransport::new(&object).map_err(MountError::Config)?;
             Ok(Rc::new(transport))
         }
         TransportSetting::WebSocket(url) => {

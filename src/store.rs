@@ -83,6 +83,8 @@ pub struct Store {
     availability: RefCell<Decision>,
     availability_timer: RefCell<Option<Timeout>>,
     interacted: Cell<bool>,
+    /// The backend refused this widget's protocol version: nothing can be sent.
+    backend_refused: Cell<bool>,
     me: Weak<Store>,
 }
 
@@ -165,6 +167,7 @@ impl Store {
             }),
             availability_timer: RefCell::new(None),
             interacted: Cell::new(false),
+            backend_refused: Cell::new(false),
             me: me.clone(),
         });
         store.evaluate_availability();
@@ -337,12 +340,41 @@ impl Store {
                 self.dispatch(ChatEvent::Server(welcome, now));
                 self.dispatch(ChatEvent::Connected { now });
             }
-            SessionEvent::Event(event) => self.dispatch(ChatEvent::Server(event, now)),
+            SessionEvent::Event(event) => {
+                let event = self.with_attachment_urls(event);
+                self.dispatch(ChatEvent::Server(event, now))
+            }
             SessionEvent::Disconnected { .. } => self.dispatch(ChatEvent::Disconnected),
+            SessionEvent::TokenRejected => {
+                *self.session_token.borrow_mut() = None;
+                self.persistence.forget_session_token();
+            }
+            SessionEvent::Refused { message } => {
+                gloo::console::error!(format!("sitechat: the backend refused this widget and it is hidden: {message}"));
+                self.backend_refused.set(true);
+                self.changed();
+            }
             SessionEvent::Invalid(err) => {
                 gloo::console::warn!(format!("sitechat: ignored a frame from the backend: {err}"));
             }
         }
+    }
+
+    /// Gives every attachment in `event` the URL this transport wants shown (the
+    /// reference server's files need the session token in the URL).
+    fn with_attachment_urls(&self, mut event: ServerEvent) -> ServerEvent {
+        let token = self.session_token.borrow().clone();
+        let fix = |message: &mut sitechat_core::protocol::WireMessage| {
+            for a in &mut message.attachments {
+                a.url = self.transport.attachment_url(&a.url, token.as_deref());
+            }
+        };
+        match &mut event {
+            ServerEvent::Message { message, .. } => fix(message),
+            ServerEvent::History { messages, .. } => messages.iter_mut().for_each(fix),
+            _ => {}
+        }
+        event
     }
 
     /// The tab became visible again or the browser came back online: reconnect now
@@ -361,6 +393,12 @@ impl Store {
     /// The current instant on the store's clock.
     pub fn now(&self) -> UnixMillis {
         (self.now)()
+    }
+
+    /// Whether the backend refused to talk to this widget (a protocol version it does
+    /// not speak); the widget then hides.
+    pub fn backend_refused(&self) -> bool {
+        self.backend_refused.get()
     }
 
     /// The availability decision in force.

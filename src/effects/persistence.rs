@@ -88,6 +88,13 @@ impl Persistence {
         self.write(&self.session_key(), token);
     }
 
+    /// Forgets a session token the backend no longer accepts.
+    pub fn forget_session_token(&self) {
+        if let Some(storage) = &self.storage {
+            let _ = storage.remove_item(&self.session_key());
+        }
+    }
+
     /// The unsent draft from an earlier page.
     pub fn load_draft(&self) -> String {
         self.read(&self.draft_key()).unwrap_or_default()

@@ -47,8 +47,10 @@ pub fn find_config(window: &web_sys::Window) -> Result<Option<ConfigSource>, Str
 }
 
 /// Which transport the page asked for in `window.sitechatSettings.transport`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TransportSetting {
+    /// An object with `connect`/`send`/`close` (see `docs/transports.md`).
+    Bridge(JsValue),
     /// `"memory"`: a backend inside the page (the demo, tests).
     Memory,
     /// A WebSocket URL (`"/ws/visitor"`, `"wss://chat.example/ws/visitor"`); the default
@@ -59,7 +61,7 @@ pub enum TransportSetting {
 /// The default WebSocket path of the reference server.
 pub const DEFAULT_SOCKET_PATH: &str = "/ws/visitor";
 
-/// Reads `sitechatSettings.transport`, else the config element's `data-transport`.
+/// Reads `sitechatSettings.transport` (a string or a bridge object), else the config element's `data-transport`.
 pub fn find_transport(window: &web_sys::Window) -> Result<TransportSetting, String> {
     let settings = Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
     let value = if settings.is_object() {
@@ -79,9 +81,12 @@ pub fn find_transport(window: &web_sys::Window) -> Result<TransportSetting, Stri
             _ => TransportSetting::WebSocket(DEFAULT_SOCKET_PATH.to_owned()),
         });
     }
+    if value.is_object() {
+        return Ok(TransportSetting::Bridge(value));
+    }
     match value.as_string().as_deref() {
         Some("memory") => Ok(TransportSetting::Memory),
         Some(url) if !url.trim().is_empty() => Ok(TransportSetting::WebSocket(url.trim().to_owned())),
-        _ => Err("sitechatSettings.transport: expected \"memory\" or a WebSocket URL".to_owned()),
+        _ => Err("sitechatSettings.transport: expected \"memory\", a WebSocket URL or an object with connect/send/close".to_owned()),
     }
 }

@@ -8,8 +8,10 @@
 //! small `HttpClient` trait with the typed protocol layered on top.
 //!
 //! Shipped: [`memory`] (tests and the demo, agent side scriptable), [`websocket`] (the
-//! reference server and any backend speaking the protocol).
+//! reference server and any backend speaking the protocol), [`js_bridge`] (a plain
+//! JavaScript object from the page, so any backend can be wired without Rust).
 
+pub mod js_bridge;
 pub mod memory;
 pub mod session;
 pub mod websocket;
@@ -69,6 +71,14 @@ pub trait Transport {
     /// Whether [`upload`](Transport::upload) is supported.
     fn accepts_uploads(&self) -> bool {
         false
+    }
+
+    /// The URL the widget puts in `src`/`href` for an attachment the backend described
+    /// with `url`. A backend whose files need the visitor's credentials (an `<img>` cannot
+    /// send a header) adds them here, and only for its own URLs.
+    fn attachment_url(&self, url: &str, session_token: Option<&str>) -> String {
+        let _ = session_token;
+        url.to_owned()
     }
 }
 

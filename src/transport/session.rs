@@ -17,7 +17,7 @@ use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::{Interval, Timeout};
 use sitechat_core::backoff::reconnect_delay_ms;
-use sitechat_core::protocol::{ClientCommand, DecodeError, ServerEvent};
+use sitechat_core::protocol::{error_code, ClientCommand, DecodeError, ServerEvent};
 
 use super::{Connection, Signal, Transport};
 
@@ -35,6 +35,12 @@ pub enum SessionEvent {
     Disconnected { reason: String },
     /// The backend sent a frame that does not decode; it was dropped.
     Invalid(DecodeError),
+    /// The backend refused the stored session token (`error unauthorized` before
+    /// `welcome`): forget it; the session says `hello` again without one.
+    TokenRejected,
+    /// The backend does not speak this protocol version (`unsupported_protocol`): the
+    /// session stops for good, since reconnecting cannot help.
+    Refused { message: String },
 }
 
 /// Builds the `hello` for a new connection (it must carry the latest session token
@@ -49,6 +55,8 @@ enum Phase {
     AwaitingWelcome,
     Open,
     Waiting,
+    /// Refused by the backend; never reconnects.
+    Stopped,
 }
 
 struct Inner {
@@ -193,6 +201,11 @@ fn on_signal(inner_rc: &Rc<RefCell<Inner>>, generation: u64, signal: Signal) {
                     return;
                 }
             };
+            if let ServerEvent::Error { code, message, client_id: None } = &event {
+                if inner_rc.borrow().phase == Phase::AwaitingWelcome && handshake_refused(inner_rc, code, message) {
+                    return;
+                }
+            }
             let (on_event, welcomed) = {
                 let mut inner = inner_rc.borrow_mut();
                 let welcomed = matches!(event, ServerEvent::Welcome { .. }) && inner.phase == Phase::AwaitingWelcome;
@@ -209,11 +222,49 @@ fn on_signal(inner_rc: &Rc<RefCell<Inner>>, generation: u64, signal: Signal) {
     }
 }
 
+/// Handles an `error` answering `hello`. Returns whether it was about the handshake.
+fn handshake_refused(inner_rc: &Rc<RefCell<Inner>>, code: &str, message: &str) -> bool {
+    let on_event = inner_rc.borrow().on_event.clone();
+    match code {
+        error_code::UNAUTHORIZED => {
+            let anonymous = matches!((inner_rc.borrow().hello)(), ClientCommand::Hello { session_token: None, .. });
+            if anonymous {
+                // Refused even as a new visitor: nothing to forget; back off and retry.
+                lost(inner_rc, format!("the backend refused a new session: {message}"));
+                return true;
+            }
+            on_event(SessionEvent::TokenRejected);
+            let failed = {
+                let inner = inner_rc.borrow();
+                let hello = (inner.hello)();
+                inner.connection.as_ref().and_then(|c| c.send(&hello.encode()).err())
+            };
+            if let Some(err) = failed {
+                lost(inner_rc, err.0);
+            }
+            true
+        }
+        error_code::UNSUPPORTED_PROTOCOL => {
+            {
+                let mut inner = inner_rc.borrow_mut();
+                inner.generation += 1;
+                inner.phase = Phase::Stopped;
+                inner.connection = None;
+                inner.retry = None;
+                inner.keepalive = None;
+            }
+            on_event(SessionEvent::Refused { message: message.to_owned() });
+            true
+        }
+        _ => false,
+    }
+}
+
 /// The connection is gone: tell the widget (once) and schedule a reconnection.
 fn lost(inner_rc: &Rc<RefCell<Inner>>, reason: String) {
     let (was_open, on_event) = {
         let mut inner = inner_rc.borrow_mut();
-        if inner.phase == Phase::Waiting {
+        if matches!(inner.phase, Phase::Waiting | Phase::Stopped) {
             return;
         }
         let was_open = inner.phase == Phase::Open;
