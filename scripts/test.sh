@@ -25,7 +25,7 @@ step "native: cargo test (core, reference server)"
 cargo test -p sitechat-core -p sitechat-server 2>&1 | tee "$logs/native.log"
 
 step "browser: wasm-bindgen-test in headless Chromium"
-CHROMEDRIVER="$(command -v chromedriver)" \
+CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=180 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p sitechat 2>&1 | tee "$logs/browser.log"
 

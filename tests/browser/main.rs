@@ -15,3 +15,4 @@ mod long_history;
 mod persistence;
 mod support;
 mod widget;
+mod xss;
