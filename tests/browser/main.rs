@@ -15,4 +15,5 @@ mod long_history;
 mod persistence;
 mod support;
 mod widget;
+mod hostile_backend;
 mod xss;
