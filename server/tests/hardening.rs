@@ -272,7 +272,11 @@ async fn oversize_frames_bodies_and_headers_are_refused_and_the_server_goes_on()
 
 #[tokio::test]
 async fn slow_and_idle_clients_do_not_starve_others_and_silent_sockets_are_closed() {
-    let t = TestServer::start_with(|c| c.hello_timeout = Duration::from_millis(800)).await;
+    let t = TestServer::start_with(|c| {
+        c.hello_timeout = Duration::from_millis(800);
+        c.header_read_timeout = Duration::from_millis(1500);
+    })
+    .await;
     // 150 connections that trickle an endless header block, and 50 WebSockets that
     // never say hello but ping to look alive.
     let mut slow = Vec::new();
@@ -329,7 +333,24 @@ async fn slow_and_idle_clients_do_not_starve_others_and_silent_sockets_are_close
     // The visitor who did say hello is still connected.
     v.send(&ClientCommand::Ping { nonce: 7 }).await;
     assert_eq!(v.recv_until(|e| matches!(e, ServerEvent::Pong { nonce: 7 }).then_some(())).await, ());
-    drop(trickle.await.unwrap());
+
+    // The header trickles took longer than the header timeout: the server hung up on
+    // every one of them (a read returns end of stream, or the reset), without answering.
+    let mut slow = trickle.await.unwrap();
+    let mut closed = 0;
+    for s in slow.iter_mut() {
+        let mut buf = [0u8; 256];
+        match tokio::time::timeout(Duration::from_secs(3), s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => closed += 1,
+            Ok(Ok(n)) => {
+                let head = String::from_utf8_lossy(&buf[..n]);
+                assert!(!head.starts_with("HTTP/1.1 200"), "a trickled request was served");
+                closed += 1;
+            }
+            Err(_) => {}
+        }
+    }
+    assert_eq!(closed, slow.len(), "connections still open after the header timeout");
 }
 
 // ---------------------------------------------------------------------------------
