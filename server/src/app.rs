@@ -96,6 +96,8 @@ pub struct App {
     pub hub: Hub,
     pub config: ServerConfig,
     pub options: SiteOptions,
+    /// Failed sign-ins per client address.
+    pub login_throttle: crate::http::login_throttle::LoginThrottle,
     /// Wakes the outbox worker when a mail is queued.
     pub outbox_wake: Notify,
     /// Turns true once when the server stops.
@@ -215,6 +217,7 @@ impl RunningServer {
             hub: Hub::default(),
             config,
             options,
+            login_throttle: Default::default(),
             outbox_wake: Notify::new(),
             shutdown: shutdown_rx,
         });

@@ -196,6 +196,41 @@ async fn guessed_session_tokens_never_reach_an_existing_visitor() {
     eprintln!("{} guesses in {:?}", guesses.len(), started.elapsed());
 }
 
+#[tokio::test]
+async fn guessing_an_agents_password_is_throttled_per_address() {
+    let t = TestServer::start().await;
+    t.add_agent("ann@example.com", "Ann");
+    let attempt = |password: &'static str| {
+        let addr = t.addr();
+        async move {
+            let body = serde_json::json!({ "email": "ann@example.com", "password": password }).to_string();
+            http(addr, "POST", "/api/agent/login", &[("Content-Type", "application/json")], body.as_bytes()).await
+        }
+    };
+    // A few mistakes are nothing: the right password still works after them.
+    for _ in 0..3 {
+        assert_eq!(attempt("wrong guess").await.status, 401);
+    }
+    assert_eq!(attempt(PASSWORD).await.status, 200);
+    // Then a run of guesses: the allowance (10 failures) runs out, and from then on the
+    // address is refused before any check — the right password included.
+    let mut refused_at = None;
+    for i in 0..15 {
+        let r = attempt("another guess").await;
+        if r.status == 429 {
+            assert_eq!(json(&r)["error"], "rate_limited");
+            refused_at = Some(i);
+            break;
+        }
+        assert_eq!(r.status, 401);
+    }
+    assert_eq!(refused_at, Some(7), "3 earlier failures + 7 = the burst of 10");
+    assert_eq!(attempt(PASSWORD).await.status, 429, "no password is checked while throttled");
+    // The shared test helper sees the same refusal.
+    let cookie = login(t.addr(), "ann@example.com", PASSWORD).await;
+    assert_eq!(cookie, None, "a new sign-in from this address waits");
+}
+
 // ---------------------------------------------------------------------------------
 // Oversize
 // ---------------------------------------------------------------------------------
