@@ -189,7 +189,8 @@ impl Drop for Widget {
 }
 
 /// Turns the event loop for `ms`, measuring the longest gap between two turns: a page
-/// whose main thread is blocked shows it as one long gap.
+/// whose main thread is blocked shows it as one long gap. The tests allow 2 s (a frozen
+/// page is frozen for much longer; a busy shared machine can pause a few hundred ms).
 async fn longest_stall_during(ms: f64) -> f64 {
     let end = js_sys::Date::now() + ms;
     let mut last = js_sys::Date::now();
@@ -210,7 +211,7 @@ async fn a_backend_sending_garbage_does_not_break_the_widget() {
     w.click(".sc-launcher").await;
     w.send("hello").await;
     let stall = longest_stall_during(1_500.0).await;
-    assert!(stall < 1_000.0, "the page was blocked for {stall} ms");
+    assert!(stall < 2_000.0, "the page was blocked for {stall} ms");
     assert!(backend.connects.get() >= 1);
     w.still_usable("after the garbage").await;
 }
@@ -223,7 +224,7 @@ async fn a_flood_of_frames_does_not_freeze_the_page() {
     let started = js_sys::Date::now();
     w.send("hello").await;
     let stall = longest_stall_during(2_000.0).await;
-    assert!(stall < 1_000.0, "12 000 frames blocked the page for {stall} ms at a stretch");
+    assert!(stall < 2_000.0, "12 000 frames blocked the page for {stall} ms at a stretch");
     assert!(js_sys::Date::now() - started < 10_000.0);
     w.still_usable("after the flood").await;
 }
@@ -235,7 +236,7 @@ async fn a_backend_that_never_answers_leaves_messages_sending_without_a_busy_loo
     w.click(".sc-launcher").await;
     w.send("anyone?").await;
     let stall = longest_stall_during(2_000.0).await;
-    assert!(stall < 1_000.0, "blocked for {stall} ms");
+    assert!(stall < 2_000.0, "blocked for {stall} ms");
     assert!(w.find(".sc-delivery--sending").is_some(), "the message waits as sending");
     assert!(w.find(".sc-delivery--failed").is_none(), "not failed after 2 s");
     let frames = backend.received.borrow().len();
@@ -250,7 +251,7 @@ async fn an_unreachable_backend_is_retried_with_backoff_not_in_a_loop() {
     w.click(".sc-launcher").await;
     w.send("hello?").await;
     let stall = longest_stall_during(3_000.0).await;
-    assert!(stall < 1_000.0, "blocked for {stall} ms");
+    assert!(stall < 2_000.0, "blocked for {stall} ms");
     let attempts = backend.connects.get();
     assert!((1..=6).contains(&attempts), "{attempts} connection attempts in 3 s");
     w.still_usable("queued while offline").await;
