@@ -22,7 +22,7 @@ if [ ! -x "${SITECHAT_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 
 # What the built demo is made of; any of it newer than dist/index.html means a rebuild.
-sources=(src core/src core/Cargo.toml styles index.html Cargo.toml Cargo.lock Trunk.toml)
+sources=(src core/src core/Cargo.toml styles loader index.html Cargo.toml Cargo.lock Trunk.toml)
 build=no
 case "$mode" in
   --force) build=yes ;;

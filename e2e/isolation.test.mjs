@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { DIST, assertNoErrors, inWidget, launchBrowser, openWidgetPage, settle, startServer } from './harness.mjs';
-import { bootModule, demoVariant } from './demo-page.mjs';
+import { demoVariant } from './demo-page.mjs';
 
 /**
  * What a careful site sends: nothing inline, nothing from elsewhere, and
@@ -40,8 +40,8 @@ before(async () => {
   browser = await launchBrowser();
   server = await startServer({ root: DIST });
   const csp = { 'Content-Security-Policy': STRICT_CSP };
-  server.setPage('/csp/boot.js', bootModule(), csp);
-  server.setPage('/csp/index.html', demoVariant({ bootSrc: '/csp/boot.js' }), csp);
+  // The built demo page as it is: its tracking code is already a file.
+  server.setPage('/csp/index.html', demoVariant(), csp);
   server.setPage('/hostile.css', HOSTILE_CSS);
   server.setPage('/hostile/index.html', demoVariant({ head: '<link rel="stylesheet" href="/hostile.css">' }));
 });

@@ -6,7 +6,7 @@
 #   e2e/run.sh --build         rebuild dist/ first, stale or not
 #   e2e/run.sh e2e/demo.test.mjs   only these test files (after the options)
 #
-# The whole run is bounded by SITECHAT_E2E_TIMEOUT seconds (default 300) and each test by
+# The whole run is bounded by SITECHAT_E2E_TIMEOUT seconds (default 600) and each test by
 # 60 s. Exits non-zero when a test fails or the run times out; the output ends with node's
 # own TAP summary (`# pass N`, `# fail N`, ...).
 set -euo pipefail
@@ -41,9 +41,9 @@ fi
 
 if [ $# -eq 0 ]; then set -- e2e/*.test.mjs; fi
 status=0
-timeout --kill-after=10 "${SITECHAT_E2E_TIMEOUT:-300}" \
+timeout --kill-after=10 "${SITECHAT_E2E_TIMEOUT:-600}" \
   node --test --test-concurrency=1 --test-timeout=60000 --test-reporter=tap "$@" || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-  say "the run passed its global timeout of ${SITECHAT_E2E_TIMEOUT:-300} s and was stopped"
+  say "the run passed its global timeout of ${SITECHAT_E2E_TIMEOUT:-600} s and was stopped"
 fi
 exit "$status"

@@ -30,6 +30,48 @@ const LANGUAGES = {
   fr: { locale: 'fr-FR', path: '/fr/' },
 };
 
+// What the shots show: a short, believable exchange, played through the demo page's own
+// agent panel (the in-memory backend), so the picture is of the real widget at work.
+const SCRIPT = {
+  en: {
+    visitor: 'Hi! Does Lumen connect to BigQuery?',
+    agent: 'Yes! BigQuery is one of our 40+ sources, set up in two clicks: https://lumen.example/docs/bigquery',
+    followUp: 'Great, and is there a free trial?',
+  },
+  fr: {
+    visitor: 'Bonjour ! Lumen se connecte-t-il à BigQuery ?',
+    agent: 'Oui ! BigQuery fait partie de nos 40 sources, en deux clics : https://lumen.example/docs/bigquery',
+    followUp: 'Parfait, et y a-t-il un essai gratuit ?',
+  },
+};
+
+async function playConversation(page, language) {
+  const lines = SCRIPT[language];
+  const composer = inWidget(page, '.sc-window textarea');
+  const send = async (text) => {
+    await composer.fill(text);
+    await composer.press('Enter');
+    await inWidget(page, '.sc-bubble--visitor').filter({ hasText: text }).locator('..').waitFor();
+  };
+  // On a phone the full-screen window covers the panel: its controls are pressed
+  // directly rather than with a pointer.
+  const panel = page.locator('.agent-panel');
+  await send(lines.visitor);
+  await inWidget(page, '.sc-delivery--sent').waitFor();
+  await panel.locator('input').fill(lines.agent);
+  await panel.getByRole('button', { name: 'Send as agent' }).dispatchEvent('click');
+  await inWidget(page, '.sc-bubble--agent').filter({ hasText: 'BigQuery' }).waitFor();
+  await send(lines.followUp);
+  await inWidget(page, '.sc-delivery--sent').waitFor();
+  await panel.getByRole('button', { name: 'Start typing' }).dispatchEvent('click');
+  await inWidget(page, '.sc-typing').waitFor();
+  // Filling the panel scrolled the page; the shot is of the page's top.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  // Composer focus would show a caret and focus ring: take it away.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.evaluate((host) => document.querySelector(host)?.shadowRoot?.activeElement?.blur(), 'div[data-sitechat]');
+}
+
 async function shoot(browser, server, device, language, englishLabel) {
   const { locale, path } = LANGUAGES[language];
   const opened = await openWidgetPage(browser, server.url(`${path}#hs-chat-open`), {
@@ -42,6 +84,7 @@ async function shoot(browser, server, device, language, englishLabel) {
     const { page, errors } = opened;
     const window = inWidget(page, '.sc-window');
     await window.waitFor({ state: 'visible' });
+    await playConversation(page, language);
     await page.evaluate(() => document.fonts.ready);
     const label = (await window.getAttribute('aria-label')) ?? '';
     if (language !== 'en' && label === englishLabel) {

@@ -20,6 +20,8 @@ import { builtDemoHtml } from './demo-page.mjs';
 export const SERVER_BIN = process.env.SITECHAT_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'sitechat-server');
 
 export const AGENT = Object.freeze({ email: 'ann@example.com', name: 'Ann', password: 'correct horse battery' });
+/** A second agent, for assignment. */
+export const OTHER_AGENT = Object.freeze({ email: 'bob@example.com', name: 'Bob', password: 'battery staple horse' });
 
 /** A port that was free a moment ago on 127.0.0.1. */
 async function freePort() {
@@ -84,7 +86,9 @@ export async function startChatServer({ config = {}, inactivityCheckSecs = 1 } =
   writeFileSync(join(site, 'index.html'), builtDemoHtml().replace('</head>', '<script src="/settings.js"></script>\n</head>'));
   writeFileSync(join(dir, 'site.json'), JSON.stringify(config));
 
-  await runOnce(['agent', 'add', '--db', db, '--email', AGENT.email, '--name', AGENT.name], { SITECHAT_AGENT_PASSWORD: AGENT.password });
+  for (const a of [AGENT, OTHER_AGENT]) {
+    await runOnce(['agent', 'add', '--db', db, '--email', a.email, '--name', a.name], { SITECHAT_AGENT_PASSWORD: a.password });
+  }
 
   const smtpPort = await freePort();
   const sink = startChild(['smtp-sink', '--addr', `127.0.0.1:${smtpPort}`, '--dir', mailDir]);

@@ -185,3 +185,83 @@ test('the server restarts mid-conversation: nothing is lost, nothing is duplicat
   // Connection errors while the server was down are expected in the console; nothing else.
   assertNoErrors(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), assert);
 });
+
+test('two tabs of the same visitor show one conversation, whichever tab writes', async (t) => {
+  const server = await serverFor(t);
+  const { context, page, errors, close } = await openContext(browser);
+  t.after(close);
+  await page.goto(server.url('/#hs-chat-open'));
+  const second = await context.newPage();
+  await second.goto(server.url('/'));
+  await say(page, 'Written in the first tab');
+  // The second tab follows without a reload (storage event, then the server's echo). Its
+  // window is its own: it loaded before the visitor did anything (so nothing was stored
+  // yet, see docs/embedding.md on consent), and adopting the first tab's conversation
+  // does not open it.
+  await inWidget(second, 'button.sc-launcher').click();
+  await widgetBubble(second, 'Written in the first tab').waitFor();
+  await say(second, 'And this from the second');
+  await widgetBubble(page, 'And this from the second').waitFor();
+  const { page: inbox } = await agent(t, server);
+  await openFirstConversation(inbox, 'And this from the second');
+  assert.equal(await inbox.locator('#conversation-list li').count(), 1, 'one visitor, one conversation');
+  await inboxMessage(inbox, 'Written in the first tab').waitFor();
+  await reply(inbox, 'Seen in both tabs');
+  await widgetBubble(page, 'Seen in both tabs').waitFor();
+  await widgetBubble(second, 'Seen in both tabs').waitFor();
+  for (const tab of [page, second]) {
+    const texts = await inWidget(tab, '.sc-window .sc-bubble').allInnerTexts();
+    for (const text of ['Written in the first tab', 'And this from the second', 'Seen in both tabs']) {
+      assert.equal(texts.filter((x) => x.includes(text)).length, 1, `"${text}" once in each tab`);
+    }
+  }
+  assertNoErrors(errors, assert);
+});
+
+test('the inbox: newest first with unread marks, live; assign to another agent; a reply with a file reaches the visitor', async (t) => {
+  const server = await serverFor(t);
+  const { page: inbox, errors: inboxErrors } = await agent(t, server);
+  const first = await visitor(t, server, '/?visitor=one#hs-chat-open');
+  await say(first.page, 'Question from the first visitor');
+  const second = await visitor(t, server, '/?visitor=two#hs-chat-open');
+  await say(second.page, 'Question from the second visitor');
+
+  // The list updates live, newest activity first, both unread.
+  const items = inbox.locator('#conversation-list li');
+  await waitFor(async () => (await items.count()) === 2, 'two conversations in the list');
+  assert.match(await items.nth(0).innerText(), /second visitor/);
+  assert.match(await items.nth(1).innerText(), /first visitor/);
+  assert.equal(await inbox.locator('#conversation-list li.unread').count(), 2, 'both are unread');
+
+  // Opening one reads it; the other stays unread.
+  await items.filter({ hasText: 'first visitor' }).click();
+  await inboxMessage(inbox, 'Question from the first visitor').waitFor();
+  await waitFor(async () => (await inbox.locator('#conversation-list li.unread').count()) === 1, 'the opened one to be read');
+  assert.match(await inbox.locator('#conversation-list li.unread').innerText(), /second visitor/);
+
+  // Assign to Bob: the list says so.
+  await inbox.locator('#assign').selectOption({ label: 'Bob' });
+  await items.filter({ hasText: 'first visitor' }).filter({ hasText: 'Assigned to Bob' }).waitFor();
+
+  // A new message moves a conversation to the top.
+  await say(first.page, 'A follow-up from the first visitor');
+  await waitFor(async () => /follow-up/.test(await items.nth(0).innerText()), 'the active conversation to move to the top');
+
+  // The agent attaches an image; the visitor sees it, loaded through its own token.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await inbox.locator('#file').setInputFiles({ name: 'plan.png', mimeType: 'image/png', buffer: png });
+  await inbox.locator('#pending-files').filter({ hasText: 'plan.png' }).waitFor();
+  await reply(inbox, 'Here is the plan');
+  const image = inWidget(first.page, '.sc-bubble--agent img');
+  await image.waitFor();
+  await waitFor(() => image.evaluate((img) => img.complete && img.naturalWidth === 1), 'the image to load in the widget');
+  assert.match(await image.getAttribute('src'), /\/api\/attachments\/.+\?token=/);
+  // The other visitor cannot load it, even with the URL.
+  const src = new URL(await image.getAttribute('src'));
+  src.searchParams.delete('token');
+  const status = await second.page.evaluate(async (url) => (await fetch(url)).status, src.href);
+  assert.ok(status === 401 || status === 403 || status === 404, `another visitor is refused the file (HTTP ${status})`);
+
+  assertNoErrors(first.errors, assert);
+  assertNoErrors(inboxErrors.filter((e) => !/401 \(Unauthorized\).*\/api\/agent\/me/.test(e)), assert);
+});

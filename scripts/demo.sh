@@ -13,7 +13,8 @@ export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 port="${SITECHAT_PORT:-8080}"
 
 e2e/ensure-dist.sh                      # the release widget + demo page in dist/ (skipped when fresh)
-cargo build --release -q -p sitechat-server
+# A debug build: the tests share it, and a demo needs no more speed than that.
+cargo build -q -p sitechat-server
 
 # The built demo page plays both sides in the page (its config element says
 # data-transport="memory"). Served by the reference server it talks to the server instead;
@@ -29,4 +30,4 @@ echo
 echo "Without a server: the in-page playground (agent panel on the page) is at http://127.0.0.1:$port/playground/"
 echo "Add #hs-chat-open to any page URL to open the chat by itself."
 echo
-exec target/release/sitechat-server demo --addr "127.0.0.1:$port" --static-dir "$site"
+exec target/debug/sitechat-server demo --addr "127.0.0.1:$port" --static-dir "$site"

@@ -24,6 +24,9 @@ echo "ok: no web-sys, js-sys, wasm-bindgen, yew or gloo under sitechat-core"
 step "native: cargo test (core, reference server)"
 cargo test -p sitechat-core -p sitechat-server 2>&1 | tee "$logs/native.log"
 
+step "example: the Yew component example builds"
+cargo build --example yew_app --target wasm32-unknown-unknown
+
 step "browser: wasm-bindgen-test in headless Chromium"
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=180 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

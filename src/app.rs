@@ -5,6 +5,15 @@
 //! core and re-renders this component through its subscription. Focus is managed here
 //! because it spans components: opening with a click focuses the composer, closing
 //! returns focus to the launcher, and nothing takes focus on page load.
+//!
+//! Every visitor action (a click, a keystroke in the composer, a quick reply) first
+//! tells the store [`Store::interacted`]: that is the consent-by-use that lets the
+//! widget write to storage. Opening by `#hs-chat-open` or by the JS API is not the
+//! visitor's own action and does not count.
+//!
+//! Two layouts: the corner (launcher + window above it) and **inline** (the window
+//! alone, always open, filling the element the site owner chose; no launcher and no
+//! close button).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -28,13 +37,16 @@ use crate::store::Store;
 pub const PAGE_SIZE: usize = 50;
 
 #[derive(Properties, Clone)]
-pub struct ChatWidgetProps {
+pub struct ChatAppProps {
     pub store: Rc<Store>,
+    /// Render the window inline in its container instead of in the page corner.
+    #[prop_or_default]
+    pub inline: bool,
 }
 
-impl PartialEq for ChatWidgetProps {
+impl PartialEq for ChatAppProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.store, &other.store)
+        Rc::ptr_eq(&self.store, &other.store) && self.inline == other.inline
     }
 }
 
@@ -49,8 +61,9 @@ fn focus(node: &NodeRef) {
 }
 
 #[function_component]
-pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
+pub fn ChatApp(props: &ChatAppProps) -> Html {
     let store = props.store.clone();
+    let inline = props.inline;
     let update = use_force_update();
     {
         let store = store.clone();
@@ -98,6 +111,10 @@ pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
         let store = store.clone();
         let launcher_ref = launcher_ref.clone();
         Callback::from(move |_: ()| {
+            if inline {
+                return;
+            }
+            store.interacted();
             store.close_window();
             focus(&launcher_ref);
         })
@@ -132,7 +149,7 @@ pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
     if store.backend_refused() || (matches!(decision.state, AvailabilityState::Hidden) && !has_conversation) {
         return html! { <div class="sc-live sc-visually-hidden" aria-live="polite"></div> };
     }
-    let open = chat.is_window_open();
+    let open = inline || chat.is_window_open();
     let unread = chat.unread();
     let left = config.appearance.position == sitechat_core::config::Position::Left;
     let profile = &config.profile;
@@ -226,6 +243,7 @@ pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
                     {away}
                     {meeting}
                     close_label={text(locale, Msg::Close)}
+                    closable={!inline}
                     on_close={on_close.clone()}
                 />
                 if !chat.is_connected() && chat.outbox_len() > 0 {
@@ -255,6 +273,14 @@ pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
         html! {}
     };
 
+    if inline {
+        return html! {
+            <>
+                <div class="sc-live sc-visually-hidden" aria-live="polite" aria-atomic="true">{ store.announcement() }</div>
+                <div class="sc-inline">{ window }</div>
+            </>
+        };
+    }
     let launcher_label = if open { text(locale, Msg::CloseChat) } else { text(locale, Msg::OpenChat) };
     html! {
         <>
@@ -274,9 +300,13 @@ pub fn ChatWidget(props: &ChatWidgetProps) -> Html {
     }
 }
 
-/// A callback that forwards to a store method (a plain helper, not a hook, so it can be
-/// used inside conditional markup).
+/// A callback for a visitor action: it records the interaction, then forwards to a
+/// store method (a plain helper, not a hook, so it can be used inside conditional
+/// markup).
 fn forward<T: 'static>(store: &Rc<Store>, f: impl Fn(&Store, T) + 'static) -> Callback<T> {
     let store = store.clone();
-    Callback::from(move |value: T| f(&store, value))
+    Callback::from(move |value: T| {
+        store.interacted();
+        f(&store, value)
+    })
 }

@@ -3,14 +3,17 @@
 //! A thin Yew layer over [`sitechat_core`]: the core decides (config, availability,
 //! conversation), this crate renders and does the I/O the core asks for.
 //!
-//! - [`app`]: the root component;
+//! - [`app`]: the root component, driven by a [`store::Store`];
+//! - [`component`]: [`ChatWidget`], the widget as a Yew component for Rust apps;
 //! - [`components`]: presentational pieces (props in, callbacks out);
 //! - [`hooks`]: page listeners with RAII clean-up;
-//! - [`embed`]: settings from the page and the Shadow-DOM host;
+//! - [`embed`]: settings from the page, the Shadow-DOM host, and the JS API the
+//!   loader (`loader/sitechat.js`) boots with [`boot`];
 //! - [`clock`]: the business wall clock from `Intl`.
 
 pub mod app;
 pub mod clock;
+pub mod component;
 pub mod components;
 #[cfg(feature = "demo")]
 pub mod demo;
@@ -22,5 +25,7 @@ pub mod transport;
 mod mount;
 pub mod time_label;
 
-pub use app::{ChatWidget, ChatWidgetProps};
-pub use mount::{demo_agent, mount, page_locale, start, MountError, Mounted};
+pub use app::{ChatApp, ChatAppProps};
+pub use component::{ChatWidget, ChatWidgetProps};
+pub use embed::api::boot;
+pub use mount::{demo_agent, mount, mount_with, page_locale, MountError, Mounted};

@@ -1,19 +1,22 @@
 //! Mounting the widget on a page and taking it off again.
+//!
+//! [`mount`] puts a store-driven widget into any element (the page widget of
+//! [`crate::embed::page_widget`], the browser tests); dropping the [`Mounted`] takes
+//! it off again and leaves nothing behind.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use sitechat_core::config::{parse_config, Config};
+use sitechat_core::config::Config;
 use sitechat_core::i18n::{negotiate, Locale};
 use wasm_bindgen::JsValue;
 use web_sys::Element;
 use yew::AppHandle;
 
-use crate::app::{ChatWidget, ChatWidgetProps};
+use crate::app::{ChatApp, ChatAppProps};
 use crate::embed::host::Host;
 use crate::embed::viewport::ViewportFollower;
-use crate::effects::persistence::Persistence;
-use crate::embed::settings::{find_config, find_transport, TransportSetting};
+use crate::embed::settings::{find_transport, TransportSetting};
 use crate::hooks::loaded_with_open_hash;
 use crate::store::Store;
 use crate::transport::js_bridge::JsBridgeTransport;
@@ -47,7 +50,7 @@ fn dom(err: JsValue) -> MountError {
 /// (with the last reference to the store) closes the connection and every timer.
 #[must_use = "dropping Mounted removes the widget"]
 pub struct Mounted {
-    app: Option<AppHandle<ChatWidget>>,
+    app: Option<AppHandle<ChatApp>>,
     host: Host,
     store: Rc<Store>,
     _viewport: ViewportFollower,
@@ -73,23 +76,30 @@ impl Drop for Mounted {
     }
 }
 
-/// Mounts a widget driven by `store` inside `parent`. A page loaded with
-/// `#hs-chat-open` opens it at once.
+/// Mounts a widget driven by `store` in the corner of the page, its host inside
+/// `parent`. A page loaded with `#hs-chat-open` opens it at once.
 pub fn mount(parent: &Element, store: Rc<Store>) -> Result<Mounted, MountError> {
-    let host = Host::attach(parent).map_err(dom)?;
+    mount_with(parent, store, false)
+}
+
+/// Like [`mount`]; `inline` renders the window inside `parent` (always open, no
+/// launcher) instead of in the corner.
+pub fn mount_with(parent: &Element, store: Rc<Store>, inline: bool) -> Result<Mounted, MountError> {
+    let host = Host::attach(parent, inline).map_err(dom)?;
     let theme = store.config().appearance.theme_color;
     host.set_theme(&theme.to_css(), &theme.readable_text_color().to_css()).map_err(dom)?;
-    if loaded_with_open_hash() {
+    if inline || loaded_with_open_hash() {
         store.open_window();
     }
-    let props = ChatWidgetProps { store: store.clone() };
-    let app = yew::Renderer::<ChatWidget>::with_root_and_props(host.mount_point(), props).render();
+    let props = ChatAppProps { store: store.clone(), inline };
+    let app = yew::Renderer::<ChatApp>::with_root_and_props(host.mount_point(), props).render();
     let viewport = ViewportFollower::start(host.viewport_sheet());
     Ok(Mounted { app: Some(app), host, store, _viewport: viewport })
 }
 
-/// The locale to speak: the config's, then the page's `<html lang>`, then the browser's.
-pub fn page_locale(config: &Config) -> Locale {
+/// The locale to speak: the page setting's (`sitechatSettings.locale`), the config's,
+/// then the page's `<html lang>`, then the browser's.
+pub fn page_locale(config: &Config, setting: Option<&str>) -> Locale {
     let window = web_sys::window();
     let html_lang = window
         .as_ref()
@@ -100,6 +110,9 @@ pub fn page_locale(config: &Config) -> Locale {
         .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
         .unwrap_or_default();
     let mut candidates: Vec<&str> = Vec::new();
+    if let Some(l) = setting {
+        candidates.push(l);
+    }
     if let Some(l) = config.appearance.locale.as_deref() {
         candidates.push(l);
     }
@@ -111,7 +124,6 @@ pub fn page_locale(config: &Config) -> Locale {
 }
 
 thread_local! {
-    static PAGE_WIDGET: RefCell<Option<Mounted>> = const { RefCell::new(None) };
     static DEMO_AGENT: RefCell<Option<MemoryAgent>> = const { RefCell::new(None) };
 }
 
@@ -120,7 +132,7 @@ pub fn demo_agent() -> Option<MemoryAgent> {
     DEMO_AGENT.with(|a| a.borrow().clone())
 }
 
-fn transport_from_settings(window: &web_sys::Window, config: &Config) -> Result<Rc<dyn Transport>, MountError> {
+pub(crate) fn transport_from_settings(window: &web_sys::Window, config: &Config) -> Result<Rc<dyn Transport>, MountError> {
     match find_transport(window).map_err(MountError::Config)? {
         TransportSetting::Memory => {
             let (transport, agent) = MemoryTransport::new(&config.profile.name);
@@ -136,31 +148,4 @@ fn transport_from_settings(window: &web_sys::Window, config: &Config) -> Result<
             Ok(Rc::new(transport))
         }
     }
-}
-
-/// Boots the widget on the current page from its settings; errors go to the console.
-pub fn start() {
-    if let Err(err) = try_start() {
-        gloo::console::error!(err.to_string());
-    }
-}
-
-fn try_start() -> Result<(), MountError> {
-    let window = web_sys::window().ok_or_else(|| MountError::Dom("no window".into()))?;
-    let body = window.document().and_then(|d| d.body()).ok_or_else(|| MountError::Dom("no <body>".into()))?;
-    let config = match find_config(&window).map_err(MountError::Config)? {
-        None => Config::default(),
-        Some(source) => parse_config(&source.json)
-            .map_err(|errors| MountError::Config(format!("(from {})\n{errors}", source.origin)))?,
-    };
-    let locale = page_locale(&config);
-    let transport = transport_from_settings(&window, &config)?;
-    let store = Store::new(Rc::new(config), locale, transport, Persistence::local("v1"));
-    let mounted = mount(&body, store)?;
-    #[cfg(feature = "demo")]
-    if let (Some(agent), Some(panel)) = (demo_agent(), window.document().and_then(|d| d.get_element_by_id("demo-agent-panel"))) {
-        crate::demo::mount_agent_panel(panel, agent);
-    }
-    PAGE_WIDGET.with(|slot| *slot.borrow_mut() = Some(mounted));
-    Ok(())
 }

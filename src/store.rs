@@ -10,7 +10,14 @@
 //!   releases them all;
 //! - the session is opened lazily: only once something must be sent, or at start for a
 //!   returning visitor with a conversation or unsent messages (nothing connects for a
-//!   visitor who never chatted);
+//!   visitor who never chatted). The one exception is availability that follows the
+//!   team's presence (`team_status`, or business hours with `when_team_away`): the
+//!   widget cannot know whether to show itself without asking, so it connects at load,
+//!   says only `hello`, and keeps the session token in memory;
+//! - nothing is written to storage before the visitor's first interaction with the
+//!   widget (or for a returning visitor, who already has something stored): the
+//!   [`Persistence`] is dormant until [`Store::interacted`] wakes it, which then saves
+//!   what the store holds;
 //! - a persisted state is the whole truth of the conversation: a corrupt or foreign
 //!   one is discarded with a console warning, never a crash.
 
@@ -321,7 +328,7 @@ impl Store {
             .map(|id| vec![ResumePoint { conversation_id: id.to_owned(), after_seq: chat.last_seq() }])
             .unwrap_or_default();
         ClientCommand::Hello {
-            session_token: self.session_token.borrow().clone(),
+            session_token: self.session_token.borrow().clone().or_else(|| self.persistence.load_session_token()),
             protocol: PROTOCOL_VERSION,
             page_url: page_url(),
             locale: self.locale.code().to_owned(),
@@ -453,9 +460,34 @@ impl Store {
         self.dispatch(ChatEvent::WindowClosed);
     }
 
-    /// The visitor did something with the widget (first time only matters).
+    /// The visitor did something with the widget. The first time, storage is allowed
+    /// (consent by use) and what was kept in memory so far is saved; subscribers are
+    /// told, so the page hears `userInteractedWithWidget` once.
     pub fn interacted(&self) {
-        self.interacted.set(true);
+        if self.interacted.replace(true) {
+            return;
+        }
+        if self.persistence.activate() {
+            self.persistence.save_chat(&self.chat.borrow());
+            if let Some(token) = self.session_token.borrow().as_deref() {
+                self.persistence.save_session_token(token);
+            }
+            let draft = self.composer.borrow().draft.clone();
+            self.persistence.save_draft(&draft);
+        }
+        self.changed();
+    }
+
+    /// Forgets the visitor in storage (the JS API's `clear()`): every saved key is
+    /// removed and nothing is written again until the visitor interacts anew.
+    pub fn forget_visitor(&self) {
+        self.persistence.clear();
+        self.interacted.set(false);
+    }
+
+    /// Whether the store may write to storage.
+    pub fn storage_allowed(&self) -> bool {
+        self.persistence.is_active()
     }
 
     /// Whether the visitor has interacted with the widget on this page.
@@ -481,7 +513,23 @@ impl Store {
     pub fn adopt_saved_chat(&self, saved: &str) {
         match ChatState::restore(saved) {
             Ok(chat) => {
-                *self.chat.borrow_mut() = chat;
+                // Whoever wrote this state speaks for the visitor with the token in
+                // storage; this tab must speak as that same visitor, or the conversation
+                // it adopts is not its own on the server (and its outbox would start a
+                // second one).
+                let stored = self.persistence.load_session_token();
+                if stored.is_some() && stored != *self.session_token.borrow() {
+                    *self.session_token.borrow_mut() = stored.clone();
+                    *self.session.borrow_mut() = None;
+                }
+                let open_here = self.chat.borrow().is_window_open();
+                *self.chat.borrow_mut() = chat.with_window_open(open_here);
+                if stored.is_none() {
+                    // The other tab is still becoming the visitor (no token yet): it sends
+                    // what it wrote, and saves again once welcomed; follow it until then.
+                    self.changed();
+                    return;
+                }
                 let connected = self.session.borrow().as_ref().is_some_and(Session::is_connected);
                 if connected {
                     let now = self.now();

@@ -27,6 +27,9 @@ pub struct HeaderProps {
     #[prop_or_default]
     pub meeting: Option<MeetingLink>,
     pub close_label: AttrValue,
+    /// `false` inline, where the window stays open.
+    #[prop_or(true)]
+    pub closable: bool,
     pub on_close: Callback<()>,
 }
 
@@ -52,9 +55,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                     </a>
                 }
             </div>
-            <button type="button" class="sc-header__close" aria-label={props.close_label.clone()} {onclick}>
-                <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" /></svg>
-            </button>
+            if props.closable {
+                <button type="button" class="sc-header__close" aria-label={props.close_label.clone()} {onclick}>
+                    <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" /></svg>
+                </button>
+            }
         </header>
     }
 }

@@ -87,7 +87,7 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
     html! {
         <section class="agent-panel" aria-label="Agent panel (demo)">
             <h2>{ "Play the agent" }</h2>
-            <p class="agent-panel__hint">{ "This panel stands in for the agent inbox: what you do here reaches the widget through the in-memory backend." }</p>
+            <p class="agent-panel__hint">{ "This panel stands in for the agent inbox: what you do here reaches the widget through the in-memory backend. Write in the chat first: the agent answers the visitor's conversation." }</p>
             <label>{ "Message" }<input type="text" value={(*text).clone()} {oninput} /></label>
             <div class="agent-panel__row">
                 <button type="button" onclick={say}>{ "Send as agent" }</button>

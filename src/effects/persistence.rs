@@ -5,6 +5,12 @@
 //! console warning (the visitor starts fresh, the page never breaks); a write that fails
 //! (quota, private mode, storage disabled) is reported once and the in-memory state
 //! carries on untouched.
+//!
+//! Consent: a [`Persistence`] starts **dormant** unless the visitor already has
+//! something stored (a returning visitor). While dormant it reads but never writes, so a
+//! visitor who only looks at the page leaves no trace in their browser. The store calls
+//! [`Persistence::activate`] on the visitor's first interaction and then saves what it
+//! holds; [`Persistence::clear`] wipes the keys and makes it dormant again.
 
 use std::cell::Cell;
 
@@ -16,18 +22,37 @@ pub struct Persistence {
     storage: Option<Storage>,
     prefix: String,
     warned: Cell<bool>,
+    active: Cell<bool>,
 }
 
 impl Persistence {
     /// Keys under `sitechat:<namespace>:`, in the page's `localStorage` if it has one.
+    /// Dormant unless one of its keys already holds something (a returning visitor).
     pub fn local(namespace: &str) -> Persistence {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        Persistence { storage, prefix: format!("sitechat:{namespace}:"), warned: Cell::new(false) }
+        let persistence =
+            Persistence { storage, prefix: format!("sitechat:{namespace}:"), warned: Cell::new(false), active: Cell::new(false) };
+        let returning = [persistence.chat_key(), persistence.session_key(), persistence.draft_key()]
+            .iter()
+            .any(|key| persistence.read(key).is_some());
+        persistence.active.set(returning);
+        persistence
     }
 
-    /// Nothing is stored (the visitor has not consented yet, or storage is off).
+    /// Nothing is ever stored (storage is off).
     pub fn none() -> Persistence {
-        Persistence { storage: None, prefix: String::new(), warned: Cell::new(false) }
+        Persistence { storage: None, prefix: String::new(), warned: Cell::new(false), active: Cell::new(false) }
+    }
+
+    /// Whether writes reach storage (the visitor interacted, or is a returning one).
+    pub fn is_active(&self) -> bool {
+        self.active.get()
+    }
+
+    /// Lets writes through from now on. Returns `true` when this call woke it up (the
+    /// caller then saves what it kept in memory so far).
+    pub fn activate(&self) -> bool {
+        !self.active.replace(true)
     }
 
     /// The full key of the chat state (tabs watch it to stay in sync).
@@ -49,6 +74,9 @@ impl Persistence {
     }
 
     fn write(&self, key: &str, value: &str) {
+        if !self.active.get() {
+            return;
+        }
         let Some(storage) = &self.storage else { return };
         if storage.set_item(key, value).is_err() && !self.warned.replace(true) {
             gloo::console::warn!(
@@ -104,15 +132,17 @@ impl Persistence {
     pub fn save_draft(&self, draft: &str) {
         let key = self.draft_key();
         match (&self.storage, draft.is_empty()) {
-            (Some(storage), true) => {
+            (Some(storage), true) if self.active.get() => {
                 let _ = storage.remove_item(&key);
             }
             _ => self.write(&key, draft),
         }
     }
 
-    /// Forgets the visitor (the JS API's `clear()`).
+    /// Forgets the visitor (the JS API's `clear()`): every key is removed, and nothing
+    /// is written again until the next [`activate`](Persistence::activate).
     pub fn clear(&self) {
+        self.active.set(false);
         if let Some(storage) = &self.storage {
             let _ = storage.remove_item(&self.chat_key());
             let _ = storage.remove_item(&self.session_key());

@@ -23,10 +23,15 @@ pub struct Host {
 
 impl Host {
     /// Creates `<div data-sitechat>` inside `parent`, with the widget stylesheet adopted.
-    pub fn attach(parent: &Element) -> Result<Host, JsValue> {
+    /// `inline` marks it `data-inline`: the widget then fills `parent` instead of sitting
+    /// in the page corner.
+    pub fn attach(parent: &Element, inline: bool) -> Result<Host, JsValue> {
         let document = parent.owner_document().ok_or_else(|| JsValue::from_str("no document"))?;
         let element = document.create_element("div")?;
         element.set_attribute("data-sitechat", "")?;
+        if inline {
+            element.set_attribute("data-inline", "")?;
+        }
         let shadow: ShadowRoot = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         let base = CssStyleSheet::new()?;
         base.replace_sync(WIDGET_CSS)?;
@@ -35,7 +40,7 @@ impl Host {
         let sheets = js_sys::Array::of3(&base, &theme, &viewport);
         shadow.set_adopted_style_sheets(&sheets);
         let mount = document.create_element("div")?;
-        mount.set_class_name("sc-root");
+        mount.set_class_name(if inline { "sc-root sc-root--inline" } else { "sc-root" });
         shadow.append_child(&mount)?;
         parent.append_child(&element)?;
         Ok(Host { element, mount, theme, viewport })

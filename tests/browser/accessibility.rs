@@ -72,15 +72,16 @@ async fn french_locale_speaks_french() {
 }
 
 #[wasm_bindgen_test]
-async fn the_locale_is_negotiated_from_config_then_page_then_browser() {
+async fn the_locale_is_negotiated_from_settings_then_config_then_page_then_browser() {
     let config = sitechat_core::config::parse_config(r#"{"appearance":{"locale":"fr-CA"}}"#).expect("config");
-    assert_eq!(sitechat::page_locale(&config), Locale::Fr, "the config wins");
+    assert_eq!(sitechat::page_locale(&config, Some("en-GB")), Locale::En, "the page setting wins");
+    assert_eq!(sitechat::page_locale(&config, None), Locale::Fr, "then the config");
     let auto = sitechat_core::config::Config::default();
     let html = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()).expect("html");
     html.set_attribute("lang", "fr").expect("lang");
-    assert_eq!(sitechat::page_locale(&auto), Locale::Fr, "then <html lang>");
+    assert_eq!(sitechat::page_locale(&auto, None), Locale::Fr, "then <html lang>");
     html.set_attribute("lang", "de").expect("lang");
     // Then navigator.languages (en-US in the test browser), then English.
-    assert_eq!(sitechat::page_locale(&auto), Locale::En);
+    assert_eq!(sitechat::page_locale(&auto, None), Locale::En);
     html.remove_attribute("lang").expect("lang");
 }

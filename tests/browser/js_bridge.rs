@@ -105,7 +105,10 @@ async fn mount_with_token(bridge: &JsValue, token: Option<&str>) -> Page {
     let config = Rc::new(parse_config(r#"{"profile":{"name":"Jo"}}"#).expect("config"));
     let namespace = format!("bridge-{}", sitechat::store::new_client_id());
     if let Some(token) = token {
-        Persistence::local(&namespace).save_session_token(token);
+        // A returning visitor: storage is in use already.
+        let earlier = Persistence::local(&namespace);
+        earlier.activate();
+        earlier.save_session_token(token);
     }
     let store = Store::new(config, Locale::En, Rc::new(transport), Persistence::local(&namespace));
     let parent = fresh_parent();

@@ -36,12 +36,19 @@ fn saved_conversation(n: u64) -> ChatState {
     chat
 }
 
+/// Stores `chat` as an earlier visit of this visitor would have.
+fn seed(namespace: &str, chat: &sitechat_core::conversation::ChatState) {
+    let persistence = Persistence::local(namespace);
+    persistence.activate();
+    persistence.save_chat(chat);
+}
+
 #[wasm_bindgen_test]
 async fn ten_thousand_messages_render_one_page_and_load_earlier_on_demand() {
     let mut h = Harness::new("{}").await;
     let chat = saved_conversation(10_000);
     assert_eq!(chat.messages().len(), 10_001);
-    Persistence::local(&h.namespace).save_chat(&chat);
+    seed(&h.namespace, &chat);
     h.reload().await;
     h.open().await;
     let bubbles = h.find_all(".sc-bubble");
@@ -55,7 +62,7 @@ async fn ten_thousand_messages_render_one_page_and_load_earlier_on_demand() {
 #[wasm_bindgen_test]
 async fn a_visitor_reading_older_messages_gets_a_pill_instead_of_a_jump() {
     let mut h = Harness::new("{}").await;
-    Persistence::local(&h.namespace).save_chat(&saved_conversation(200));
+    seed(&h.namespace, &saved_conversation(200));
     h.reload().await;
     h.open().await;
     let list: Element = h.find(".sc-messages").expect("the list");

@@ -72,7 +72,10 @@ async fn another_tab_saving_the_conversation_is_followed() {
     init.set_new_value(Some(&saved));
     let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).expect("storage event");
     web_sys::window().expect("window").dispatch_event(&event).expect("dispatch");
-    tab_b.wait_for("tab B shows it", |h| h.is_open() && h.texts_of(".sc-bubble__text") == ["sent from tab A"]).await;
+    tab_b.wait_for("tab B has it", |h| h.store().chat().messages().len() == 1).await;
+    assert!(!tab_b.is_open(), "the window is per tab: opening it in tab A leaves tab B's closed");
+    tab_b.open().await;
+    assert_eq!(tab_b.texts_of(".sc-bubble__text"), ["sent from tab A"]);
     // Both tabs hold one copy; the backend stored one.
     let conversation = tab_a.store().chat().conversation_id().map(str::to_owned).expect("conversation");
     tab_b.wait_for("settled", |h| h.find(".sc-delivery--sending").is_none()).await;

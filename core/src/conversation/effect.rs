@@ -50,6 +50,10 @@ pub enum Notification {
     AvailabilityHint {
         team_available: bool,
     },
+    /// The visitor clicked a bot's quick-reply button carrying `value`.
+    QuickReplyClicked {
+        value: String,
+    },
     /// Text for the `aria-live` region.
     Announce(String),
     /// The server confirmed a transcript will be e-mailed to `email`.

@@ -175,6 +175,14 @@ impl ChatState {
         self.window_open
     }
 
+    /// This state with the window open or closed, and nothing else changed: the window
+    /// belongs to one tab, so a tab adopting another tab's saved conversation keeps its
+    /// own window as it was (and writes nothing back, which would echo between tabs).
+    pub fn with_window_open(mut self, open: bool) -> ChatState {
+        self.window_open = open;
+        self
+    }
+
     pub fn is_connected(&self) -> bool {
         self.connected
     }
@@ -226,6 +234,7 @@ impl ChatState {
                 value,
                 now,
             } => {
+                fx.notify(Notification::QuickReplyClicked { value: value.clone() });
                 self.submit(client_id, label, vec![], Some(value), now, &mut fx);
             }
             ChatEvent::Retry { client_id, now: _ } => self.retry(&client_id, &mut fx),

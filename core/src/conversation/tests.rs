@@ -280,6 +280,12 @@ fn a_quick_reply_sends_its_label_as_text_and_its_value_even_when_typing_is_block
         }]
     );
     assert_eq!(chat.message("q1").map(|m| m.text.as_str()), Some("Sales"));
+    assert!(
+        notifications(&fx).contains(&Notification::QuickReplyClicked {
+            value: "sales".into()
+        }),
+        "the page hears which button was clicked"
+    );
 }
 
 // ----- acknowledgement, conversation start, head-of-line -----

@@ -1,0 +1,4 @@
+// The embedding tests (e2e/embed-suite.mjs) on the plain host page (e2e/embed-page.mjs).
+import { embeddingSuite } from './embed-suite.mjs';
+
+embeddingSuite('plain');
