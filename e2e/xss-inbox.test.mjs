@@ -95,6 +95,10 @@ function domProblems() {
   for (const a of app.querySelectorAll('a[href]')) {
     const href = a.getAttribute('href');
     if (!/^(https?:|mailto:)/i.test(href)) problems.push(`a link to ${JSON.stringify(href.slice(0, 80))}`);
+    // A link's text must not read differently from where it goes.
+    if (/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/.test(a.textContent)) {
+      problems.push(`a link whose text hides characters: ${JSON.stringify(a.textContent.slice(0, 80))}`);
+    }
   }
   for (const img of app.querySelectorAll('img[src]')) {
     const src = img.getAttribute('src');
