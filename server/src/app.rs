@@ -58,6 +58,9 @@ pub struct ServerConfig {
     /// How long a client may take to send a request's headers before its connection is
     /// closed (slowloris defence).
     pub header_read_timeout: Duration,
+    /// Most bytes of frames that may wait for one client that does not read; past it
+    /// the socket is closed (see `ws::outgoing`).
+    pub max_queued_bytes: usize,
 }
 
 impl ServerConfig {
@@ -79,6 +82,7 @@ impl ServerConfig {
             mail_retry_base: Duration::from_secs(5),
             hello_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
+            max_queued_bytes: crate::ws::outgoing::MAX_QUEUED_BYTES,
         }
     }
 }

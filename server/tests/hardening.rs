@@ -388,6 +388,44 @@ async fn slow_and_idle_clients_do_not_starve_others_and_silent_sockets_are_close
     assert_eq!(closed, slow.len(), "connections still open after the header timeout");
 }
 
+#[tokio::test]
+async fn a_client_that_never_reads_is_disconnected_before_its_queue_grows_without_bound() {
+    let t = TestServer::start_with(|c| {
+        c.visitor_rate_per_sec = 1000.0;
+        c.visitor_rate_burst = 1000.0;
+        c.max_queued_bytes = 256 * 1024;
+    })
+    .await;
+    // A conversation of about 900 KB.
+    let mut writer = t.visitor().await;
+    let (conv, _) = writer.say(None, "w-0", &"w".repeat(9_000)).await;
+    for n in 1..100 {
+        writer.say(Some(&conv), &format!("w-{n}"), &"w".repeat(9_000)).await;
+    }
+    // The same visitor on a second socket asks for all of it 30 times and never reads.
+    let mut reader = Visitor::connect(t.addr(), Some(writer.token.clone())).await;
+    for _ in 0..30 {
+        reader.send(&ClientCommand::CatchUp { conversation_id: conv.clone(), after_seq: 0 }).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // When it finally reads: what the socket buffers held, then the end.
+    let mut histories = 0;
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match reader.ws.next().await {
+                Some(Ok(Message::Text(t))) => histories += usize::from(t.as_str().starts_with(r#"{"type":"history""#)),
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the socket of a client that did not read stayed open");
+    assert!(histories < 30, "all 30 answers (27 MB) were queued for a client that did not read");
+    // The visitor's other socket, and the server, go on.
+    writer.say(Some(&conv), "w-after", "still fine").await;
+}
+
 // ---------------------------------------------------------------------------------
 // Rate limits
 // ---------------------------------------------------------------------------------

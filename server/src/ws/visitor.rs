@@ -26,7 +26,6 @@ use sitechat_core::protocol::error_code::{
 };
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
 use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
-use tokio::sync::mpsc;
 
 use super::frame_error::{client_id_of, code_for};
 use super::rate_limit::TokenBucket;
@@ -62,7 +61,7 @@ struct Session {
 
 async fn run(app: Arc<App>, socket: WebSocket) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = super::outgoing::channel_with_limit(app.config.max_queued_bytes);
     let writer = tokio::spawn(write_frames(sink, rx));
     let bucket = TokenBucket::new(app.config.visitor_rate_per_sec, app.config.visitor_rate_burst, Instant::now());
     let mut shutdown = app.shutdown.clone();
@@ -78,8 +77,12 @@ async fn run(app: Arc<App>, socket: WebSocket) {
     let hello_deadline = tokio::time::Instant::now() + s.app.config.hello_timeout;
     loop {
         let waiting_for_hello = s.visitor.is_none();
+        let overflow = s.tx.clone();
         let next = tokio::select! {
             _ = shutdown.wait_for(|stop| *stop) => break,
+            // The client stopped reading and its queue is full: close (it catches up
+            // when it reconnects).
+            _ = overflow.overflowed() => break,
             _ = tokio::time::sleep_until(hello_deadline), if waiting_for_hello => {
                 s.error(UNAUTHORIZED, "hello: not received in time; closing", None);
                 break;
