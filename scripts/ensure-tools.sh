@@ -25,6 +25,16 @@ if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
   cargo install trunk --version '~0.21' --locked --force
 fi
 
+if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  say "adding the nightly toolchain (for the fuzz targets)"
+  rustup toolchain install nightly --profile minimal
+fi
+
+if ! command -v cargo-fuzz >/dev/null; then
+  say "installing cargo-fuzz (about 2 minutes)"
+  cargo install cargo-fuzz --locked
+fi
+
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   say "installing chromium and chromium-driver"
   export DEBIAN_FRONTEND=noninteractive

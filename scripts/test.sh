@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every sitechat test: native core and server tests, the widget in headless Chromium
-# (wasm-bindgen-test), then end-to-end tests of the release build (Playwright).
+# (wasm-bindgen-test), then end-to-end tests of the release build (Playwright), then the
+# chaos test (CI variant: 200 messages, 10 server restarts), then a short fuzzing smoke run (SITECHAT_FUZZ_SECONDS per target, default 25; 0 skips it).
 # Installs whatever is missing first (see scripts/ensure-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,12 +28,21 @@ step "example: the Yew component example builds"
 cargo build --example yew_app --target wasm32-unknown-unknown
 
 step "browser: wasm-bindgen-test in headless Chromium"
-CHROMEDRIVER="$(command -v chromedriver)" \
+CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=180 \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p sitechat 2>&1 | tee "$logs/browser.log"
 
 step "end to end: Playwright in headless Chromium (release build)"
-e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+SITECHAT_E2E_TIMEOUT=${SITECHAT_E2E_TIMEOUT:-600} e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+
+step "chaos: widget and agent through a fault-injecting proxy, server killed and restarted"
+node e2e/chaos.mjs --messages "${SITECHAT_CHAOS_MESSAGES:-200}" --restarts "${SITECHAT_CHAOS_RESTARTS:-10}" 2>&1 | tee "$logs/chaos.log"
+
+fuzz_seconds=${SITECHAT_FUZZ_SECONDS:-25}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  step "fuzz: every cargo-fuzz target for ${fuzz_seconds} s"
+  fuzz/run.sh "$fuzz_seconds" 2>&1 | tee "$logs/fuzz.log"
+fi
 
 native_passed=$(count "$logs/native.log" passed); native_failed=$(count "$logs/native.log" failed)
 browser_passed=$(count "$logs/browser.log" passed); browser_failed=$(count "$logs/browser.log" failed)
@@ -42,6 +52,12 @@ step "summary"
 echo "native tests:  $native_passed passed, $native_failed failed"
 echo "browser tests: $browser_passed passed, $browser_failed failed"
 echo "e2e tests:     $e2e_passed passed, $e2e_failed failed"
+echo "chaos:         $(grep '^chaos:' "$logs/chaos.log" | tail -n1 | sed 's/^chaos: //')"
+if [ -f "$logs/fuzz.log" ]; then
+  echo "fuzz smoke:    $(grep '^fuzz:' "$logs/fuzz.log" | tail -n1 | sed 's/^fuzz: //')"
+else
+  echo "fuzz smoke:    skipped (SITECHAT_FUZZ_SECONDS=0)"
+fi
 if [ "$browser_passed" -eq 0 ] || [ "$native_passed" -eq 0 ] || [ "$e2e_passed" -eq 0 ]; then
   echo "a tier ran no test: that is a failure"; exit 1
 fi

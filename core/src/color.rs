@@ -32,7 +32,14 @@ pub struct ColorParseError {
 
 impl fmt::Display for ColorParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a colour (expected \"#rgb\" or \"#rrggbb\")", self.input)
+        // Cut like every other quoted config value, so a hostile page cannot make the
+        // console message huge (found by the XSS corpus: a 14 000-character colour).
+        let shown: String = if self.input.chars().count() > 60 {
+            self.input.chars().take(59).chain(std::iter::once('…')).collect()
+        } else {
+            self.input.clone()
+        };
+        write!(f, "{shown:?} is not a colour (expected \"#rgb\" or \"#rrggbb\")")
     }
 }
 

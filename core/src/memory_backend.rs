@@ -105,6 +105,12 @@ impl MemoryBackend {
         }
     }
 
+    /// Changes who the agent is (kind, name, avatar) for the messages it sends from now
+    /// on. The browser tests use it to put hostile names and avatar URLs on the wire.
+    pub fn set_agent(&mut self, author: Author) {
+        self.agent = author;
+    }
+
     /// Records an uploaded file so that messages may refer to it by id.
     pub fn register_upload(&mut self, attachment: Attachment) {
         self.uploads.insert(attachment.id.clone(), attachment);

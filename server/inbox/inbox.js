@@ -37,6 +37,9 @@ function toast(text) {
   toast.timer = setTimeout(() => { t.hidden = true; }, 4000);
 }
 
+// Zero-width and bidirectional formatting characters.
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/;
+
 function safeHref(raw) {
   try {
     const url = new URL(raw, location.href);
@@ -49,7 +52,11 @@ function safeHref(raw) {
 // Appends `text` to `parent`, turning http(s) URLs, www. hosts and e-mail addresses
 // into safe links; everything else stays plain text.
 function appendLinkified(parent, text) {
-  const pattern = /\b(https?:\/\/[^\s<>"]+|www\.[^\s<>"]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+  // A link never contains whitespace, <>", or invisible formatting characters (bidi
+  // overrides, zero-width spaces): inside a link they would make its text read
+  // differently from where it goes. The same set as the widget's linkify.
+  const c = '[^\\s<>"\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]';
+  const pattern = new RegExp(`\\b(https?:\\/\\/${c}+|www\\.${c}+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,})`, "g");
   let last = 0;
   for (const match of text.matchAll(pattern)) {
     let token = match[0].replace(/[.,;:!?)\]]+$/, "");
@@ -315,7 +322,9 @@ function renderHeader() {
   $("conv-title").textContent = visitorLabel(conv);
   const page = $("conv-page");
   page.textContent = conv.page_url || "unknown page";
-  const href = conv.page_url ? safeHref(conv.page_url) : null;
+  // A URL with invisible formatting characters reads differently from where it goes:
+  // shown, but not as a link.
+  const href = conv.page_url && !INVISIBLE.test(conv.page_url) ? safeHref(conv.page_url) : null;
   if (href) page.href = href; else page.removeAttribute("href");
 
   const select = $("assign");

@@ -52,6 +52,15 @@ pub struct ServerConfig {
     pub visitor_rate_burst: f64,
     /// First retry delay for a failed mail (doubles each time, capped at an hour).
     pub mail_retry_base: Duration,
+    /// How long a visitor socket may stay open without saying `hello`; after that it
+    /// is closed, so idle sockets cannot pile up (slowloris-style).
+    pub hello_timeout: Duration,
+    /// How long a client may take to send a request's headers before its connection is
+    /// closed (slowloris defence).
+    pub header_read_timeout: Duration,
+    /// Most bytes of frames that may wait for one client that does not read; past it
+    /// the socket is closed (see `ws::outgoing`).
+    pub max_queued_bytes: usize,
 }
 
 impl ServerConfig {
@@ -71,6 +80,9 @@ impl ServerConfig {
             visitor_rate_per_sec: 5.0,
             visitor_rate_burst: 20.0,
             mail_retry_base: Duration::from_secs(5),
+            hello_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            max_queued_bytes: crate::ws::outgoing::MAX_QUEUED_BYTES,
         }
     }
 }
@@ -88,6 +100,8 @@ pub struct App {
     pub hub: Hub,
     pub config: ServerConfig,
     pub options: SiteOptions,
+    /// Failed sign-ins per client address.
+    pub login_throttle: crate::http::login_throttle::LoginThrottle,
     /// Wakes the outbox worker when a mail is queued.
     pub outbox_wake: Notify,
     /// Turns true once when the server stops.
@@ -129,6 +143,55 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
+/// Accepts connections until the server stops, serving each with HTTP/1.1 (and
+/// WebSocket upgrades) through hyper directly rather than `axum::serve`, because
+/// `axum::serve` sets no timer: a client trickling its request headers (slowloris) would
+/// hold its connection forever. Here a request's headers must arrive within
+/// `header_read_timeout`. On stop, accepting ends and each connection is shut down
+/// gracefully (in-flight requests finish; sockets end on their own shutdown signal).
+async fn serve(listener: TcpListener, router: axum::Router, mut stop: watch::Receiver<bool>, header_read_timeout: Duration) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (stream, remote) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a little rather than spin.
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(router.clone().layer(axum::Extension(axum::extract::ConnectInfo(remote))));
+        let mut stop = stop.clone();
+        connections.spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            tokio::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                // The guard `wait_for` returns is not `Send`: drop it before going on.
+                _ = async { stop.wait_for(|s| *s).await.is_ok() } => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+        // Forget connections that are over, so the set does not grow without bound.
+        while connections.try_join_next().is_some() {}
+    }
+    while connections.join_next().await.is_some() {}
+}
+
 /// A server listening on a socket, with its background tasks.
 pub struct RunningServer {
     pub addr: SocketAddr,
@@ -158,20 +221,12 @@ impl RunningServer {
             hub: Hub::default(),
             config,
             options,
+            login_throttle: Default::default(),
             outbox_wake: Notify::new(),
             shutdown: shutdown_rx,
         });
         let router = crate::http::router(app.clone());
-        let mut stop = app.shutdown.clone();
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                });
-            if let Err(e) = serve.await {
-                tracing::error!("server error: {e}");
-            }
-        });
+        let server = tokio::spawn(serve(listener, router, app.shutdown.clone(), app.config.header_read_timeout));
         let tasks = vec![
             tokio::spawn(crate::inactivity::run(app.clone())),
             tokio::spawn(crate::mail::outbox_worker::run(app.clone())),

@@ -1,7 +1,7 @@
 //! Who is connected right now, and the fan-out of live frames to them.
 //!
-//! Each socket owns an unbounded channel of encoded frames drained by its writer
-//! task; the hub keeps a sender per socket, grouped by visitor and by agent.
+//! Each socket owns a queue of encoded frames, bounded in bytes, drained by its writer
+//! task ([`crate::ws::outgoing`]); the hub keeps a sender per socket, grouped by visitor and by agent.
 //!
 //! Invariants:
 //! - the lock is a plain mutex held only for map updates and channel sends (which
@@ -17,10 +17,9 @@ use std::sync::Mutex;
 
 use sitechat_core::protocol::agent::{AgentEvent, AgentInfo, AgentStatus};
 use sitechat_core::protocol::ServerEvent;
-use tokio::sync::mpsc;
 
 /// The sending half a socket's writer task drains.
-pub type Outgoing = mpsc::UnboundedSender<String>;
+pub use crate::ws::outgoing::Outgoing;
 
 /// Identifies one socket within the hub.
 pub type ConnId = u64;
@@ -209,20 +208,16 @@ mod tests {
         AgentInfo { id: id.into(), name: id.into(), email: format!("{id}@x.test"), status, online: false }
     }
 
-    fn drain(rx: &mut mpsc::UnboundedReceiver<String>) -> Vec<String> {
-        let mut out = Vec::new();
-        while let Ok(f) = rx.try_recv() {
-            out.push(f);
-        }
-        out
+    fn drain(rx: &mut crate::ws::outgoing::Incoming) -> Vec<String> {
+        rx.drain()
     }
 
     #[test]
     fn presence_needs_an_available_agent_with_a_socket() {
         let hub = Hub::default();
-        let (vtx, mut vrx) = mpsc::unbounded_channel();
+        let (vtx, mut vrx) = crate::ws::outgoing::channel();
         hub.connect_visitor("v1", vtx);
-        let (atx, _arx) = mpsc::unbounded_channel();
+        let (atx, _arx) = crate::ws::outgoing::channel();
         let conn = hub.connect_agent(agent("a1", AgentStatus::Away), atx);
         assert!(!hub.team_available());
         assert!(drain(&mut vrx).is_empty());
@@ -239,8 +234,8 @@ mod tests {
     #[test]
     fn visitor_frames_reach_only_that_visitor() {
         let hub = Hub::default();
-        let (tx1, mut rx1) = mpsc::unbounded_channel();
-        let (tx2, mut rx2) = mpsc::unbounded_channel();
+        let (tx1, mut rx1) = crate::ws::outgoing::channel();
+        let (tx2, mut rx2) = crate::ws::outgoing::channel();
         hub.connect_visitor("v1", tx1);
         hub.connect_visitor("v2", tx2);
         hub.to_visitor("v1", &ServerEvent::Pong { nonce: 1 });

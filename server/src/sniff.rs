@@ -108,7 +108,8 @@ pub fn is_inline_image(mime: &str) -> bool {
 }
 
 /// A file name safe to store and to show: the last path component, without control
-/// characters, at most 200 characters, never empty, never `.` or `..`.
+/// characters or invisible formatting ones (bidi overrides would let `cv\u{202E}fdp.exe`
+/// show as `cvexe.pdf`), at most 200 characters, never empty, never `.` or `..`.
 ///
 /// ```
 /// use sitechat_server::sniff::clean_file_name;
@@ -118,13 +119,21 @@ pub fn is_inline_image(mime: &str) -> bool {
 /// ```
 pub fn clean_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned: String = last.chars().filter(|&c| !c.is_control() && !is_invisible_format(c)).take(200).collect();
     let trimmed = cleaned.trim();
     if trimmed.is_empty() || trimmed.chars().all(|c| c == '.') {
         "file".to_owned()
     } else {
         trimmed.to_owned()
     }
+}
+
+/// Zero-width and bidirectional formatting characters, which make a name display
+/// differently from what it is (the same set `sitechat_core::linkify` keeps out of links).
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 #[cfg(test)]

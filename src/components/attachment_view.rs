@@ -7,12 +7,22 @@ use yew::prelude::*;
 
 /// The URL if it is safe to put in `src`/`href`: http(s), a same-site path, or a blob
 /// made by this page. Anything else (`javascript:`, `data:`, unknown schemes) gets no link.
+///
+/// Browsers drop tabs and line breaks anywhere in a URL and spaces around it, so a URL
+/// with any whitespace or control character is refused outright (`/\t/evil.example`
+/// would load `//evil.example`); so is `/\` at the start, which browsers read as `//`.
+/// Also used for author avatars from the wire.
 pub fn safe_attachment_url(url: &str) -> Option<&str> {
-    let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let lower = url.get(..13).unwrap_or(url).to_ascii_lowercase();
     let ok = lower.starts_with("https://")
         || lower.starts_with("http://")
-        || lower.starts_with("blob:")
-        || (url.starts_with('/') && !url.starts_with("//"));
+        // A blob the page made is `blob:<its http(s) origin>/<uuid>`.
+        || lower.starts_with("blob:https://")
+        || lower.starts_with("blob:http://")
+        || (url.starts_with('/') && !url.starts_with("//") && !url.starts_with("/\\"));
     ok.then_some(url)
 }
 

@@ -15,6 +15,7 @@ use sitechat_core::time::UnixMillis;
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::attachment_view::safe_attachment_url;
 use super::avatar::Avatar;
 use super::message_bubble::MessageBubble;
 use crate::time_label::time_label;
@@ -143,7 +144,15 @@ pub fn MessageList(props: &MessageListProps) -> Html {
             AuthorKind::Bot => head.author.name.clone().unwrap_or_else(|| text(locale, Msg::Bot).to_owned()),
             _ => head.author.name.clone().unwrap_or_else(|| props.team_name.to_string()),
         };
-        let avatar_url = head.author.avatar_url.clone().map(AttrValue::from).or_else(|| props.team_avatar.clone());
+        // An avatar from the wire is only shown from a safe URL (http(s), same site, blob);
+        // anything else falls back to the profile's avatar.
+        let avatar_url = head
+            .author
+            .avatar_url
+            .as_deref()
+            .and_then(safe_attachment_url)
+            .map(|u| AttrValue::from(u.to_owned()))
+            .or_else(|| props.team_avatar.clone());
         let time = time_label(locale, props.now, group[group.len() - 1].at);
         rendered.push(html! {
             <li key={head.key().to_owned()} class={classes!("sc-group", if from_visitor { "sc-group--visitor" } else if system { "sc-group--system" } else { "sc-group--team" })}>

@@ -18,3 +18,5 @@ mod persistence;
 mod support;
 mod time_labels;
 mod widget;
+mod hostile_backend;
+mod xss;

@@ -128,12 +128,16 @@ impl Reader {
     }
 }
 
-/// `parent.key`, or just `key` at the root.
+/// `parent.key`, or just `key` at the root. A key that is not a plain name (empty, or
+/// with spaces, dots, quotes…) is written `parent["key"]` as a JSON string, so every path
+/// names its field unambiguously and is never empty (found by the `config` fuzz target:
+/// `{"": 1}` used to give an error with an empty path).
 pub(crate) fn child(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{parent}.{key}")
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match (plain, parent.is_empty()) {
+        (true, true) => key.to_owned(),
+        (true, false) => format!("{parent}.{key}"),
+        (false, _) => format!("{parent}[{}]", quote(key)),
     }
 }
 

@@ -372,3 +372,23 @@ proptest! {
         let _ = parse_config(&text);
     }
 }
+
+/// Regression (fuzz target `config`): an unknown key that is empty or not a plain name
+/// still gets an error naming it, with a path that is never empty.
+#[test]
+fn odd_unknown_keys_are_named_by_a_quoted_path() {
+    assert_eq!(
+        errors_of(json!({ "": { "meetings": { "enabled": true, "url": "https:da" } } })),
+        [r#"[""]: unknown field (expected "profile", "appearance", "availability", "bot" or "options")"#]
+    );
+    assert_eq!(
+        errors_of(json!({ "profile": { "na me": "x", "a.b": 1 } })),
+        [
+            r#"profile["a.b"]: unknown field (expected "name", "avatar_url" or "meetings")"#,
+            r#"profile["na me"]: unknown field (did you mean "name"?)"#,
+        ]
+    );
+    let errors = parse_config(r#"{"\u202e<script>": 1}"#).unwrap_err();
+    assert!(errors.errors().iter().all(|e| !e.path.is_empty()));
+    assert_eq!(errors.errors()[0].path, "[\"\u{202e}<script>\"]");
+}

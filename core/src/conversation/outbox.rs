@@ -10,7 +10,11 @@
 //!   creating one);
 //! - "in flight" means "sent on the current connection, ack timer armed"; it is not
 //!   persisted, so a reloaded outbox resends everything on the next connection;
-//! - a failed entry is never sent again until the visitor retries it.
+//! - a failed entry is never sent again until the visitor retries it;
+//! - `rate_limited` from the server is not a failure: the refused entry and every later
+//!   one go back to the queue, nothing is sent for [`RATE_LIMIT_PAUSE_MS`], then the
+//!   queue is sent again in order (found by the chaos test: after a reconnect the
+//!   resent backlog overran the server's burst and those messages were marked failed).
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +26,8 @@ use super::effect::{Effect, Effects};
 pub const ACK_TIMEOUT_MS: u32 = 10_000;
 /// Ack timeouts after which a message is marked failed.
 pub const MAX_ACK_TIMEOUTS: u32 = 3;
+/// How long the outbox holds back after the server said `rate_limited`.
+pub const RATE_LIMIT_PAUSE_MS: u32 = 1_500;
 
 /// The queue of unacknowledged visitor messages, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +48,10 @@ pub(crate) struct OutboxEntry {
     pub(crate) failed: bool,
     #[serde(skip)]
     pub(crate) in_flight: bool,
+    /// The server refused it for the rate limit; its timer is now the pause after which
+    /// the queue resumes (see [`Outbox::back_off`]). Only ever set while in flight.
+    #[serde(skip)]
+    pub(crate) rate_limited: bool,
 }
 
 impl OutboxEntry {
@@ -61,6 +71,7 @@ impl OutboxEntry {
             timeouts: 0,
             failed: false,
             in_flight: false,
+            rate_limited: false,
         }
     }
 
@@ -132,6 +143,9 @@ impl Outbox {
         if conversation_id.is_none() && self.any_in_flight() {
             return;
         }
+        if self.entries.iter().any(|e| e.rate_limited) {
+            return;
+        }
         for entry in self.entries.iter_mut().filter(|e| !e.failed) {
             if !entry.in_flight {
                 Self::send(entry, conversation_id, fx);
@@ -152,10 +166,29 @@ impl Outbox {
         });
     }
 
+    /// The server refused `client_id` for the rate limit: it and every later entry go
+    /// back to the queue (their timers cancelled; a later one the server did take is
+    /// recognised by its client id when resent), and its timer is re-armed as the pause.
+    /// `false` if the entry is unknown, failed or not in flight.
+    pub(crate) fn back_off(&mut self, client_id: &str, fx: &mut Effects) -> bool {
+        let Some(i) = self.entries.iter().position(|e| e.client_id == client_id && e.in_flight && !e.failed) else {
+            return false;
+        };
+        for later in self.entries.iter_mut().skip(i + 1).filter(|e| e.in_flight) {
+            later.in_flight = false;
+            fx.push(Effect::CancelAckTimer { client_id: later.client_id.clone() });
+        }
+        let entry = &mut self.entries[i];
+        entry.rate_limited = true;
+        fx.push(Effect::ArmAckTimer { client_id: entry.client_id.clone(), after_ms: RATE_LIMIT_PAUSE_MS });
+        true
+    }
+
     /// The link dropped: nothing is in flight any more and no timer should fire.
     pub(crate) fn land_all(&mut self, fx: &mut Effects) {
         for entry in self.entries.iter_mut().filter(|e| e.in_flight) {
             entry.in_flight = false;
+            entry.rate_limited = false;
             fx.push(Effect::CancelAckTimer {
                 client_id: entry.client_id.clone(),
             });
@@ -167,6 +200,7 @@ impl Outbox {
         match self.get_mut(client_id) {
             Some(entry) if !entry.failed => {
                 entry.failed = true;
+                entry.rate_limited = false;
                 if entry.in_flight {
                     entry.in_flight = false;
                     fx.push(Effect::CancelAckTimer {

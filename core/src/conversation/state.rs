@@ -385,6 +385,13 @@ impl ChatState {
         if !entry.in_flight || entry.failed {
             return;
         }
+        if entry.rate_limited {
+            // The pause after `rate_limited` is over: send the queue again, in order.
+            entry.rate_limited = false;
+            entry.in_flight = false;
+            self.flush(fx);
+            return;
+        }
         entry.timeouts = entry.timeouts.saturating_add(1);
         if entry.timeouts < MAX_ACK_TIMEOUTS {
             Outbox::send(entry, conversation_id.as_deref(), fx);
@@ -556,6 +563,14 @@ impl ChatState {
                 if self.conversation_id.as_deref() == Some(conversation_id.as_str()) {
                     fx.notify(Notification::TranscriptRequested { email });
                 }
+            }
+            ServerEvent::Error {
+                code,
+                client_id: Some(client_id),
+                ..
+            } if code == error_code::RATE_LIMITED => {
+                // Not a failure: the message waits and goes again after a pause.
+                self.outbox.back_off(&client_id, fx);
             }
             ServerEvent::Error {
                 code,

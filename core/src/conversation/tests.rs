@@ -600,7 +600,7 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
     let fx = server(
         &mut chat,
         ServerEvent::Error {
-            code: error_code::RATE_LIMITED.into(),
+            code: error_code::BAD_REQUEST.into(),
             message: "slow down".into(),
             client_id: Some("k2".into()),
         },
@@ -612,7 +612,7 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
         delivery(&chat, "k2"),
         Some(Delivery::Failed {
             reason: FailReason::Rejected {
-                code: "rate_limited".into(),
+                code: "bad_request".into(),
                 message: "slow down".into()
             }
         })
@@ -1170,4 +1170,61 @@ fn restore_refuses_other_versions_and_garbage() {
     let truncated = r#"{"schema_version":1,"status":{"status":"idle"}}"#;
     let err = ChatState::restore(truncated).unwrap_err();
     assert!(err.to_string().contains("missing field"), "{err}");
+}
+
+// ----- rate limiting (found by the chaos test) -----
+
+fn rate_limited(client_id: &str) -> ServerEvent {
+    ServerEvent::Error {
+        code: error_code::RATE_LIMITED.into(),
+        message: "too many frames; slow down and retry".into(),
+        client_id: Some(client_id.into()),
+    }
+}
+
+fn timer_for(effects: &[Effect], client_id: &str) -> Option<u32> {
+    effects.iter().find_map(|e| match e {
+        Effect::ArmAckTimer { client_id: c, after_ms } if c == client_id => Some(*after_ms),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_rate_limited_message_stays_sending_and_the_queue_resumes_in_order_after_a_pause() {
+    let mut chat = active();
+    for k in ["k2", "k3", "k4"] {
+        submit(&mut chat, k, k);
+    }
+    // The server took k2, refused k3; k4 was behind it.
+    server(&mut chat, ack("k2", "c1", 2));
+    let fx = server(&mut chat, rate_limited("k3"));
+    assert_eq!(delivery(&chat, "k3"), Some(Delivery::Sending), "not failed");
+    assert_eq!(timer_for(&fx, "k3"), Some(outbox::RATE_LIMIT_PAUSE_MS), "the pause is armed");
+    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k4".into() }), "k4 goes back to the queue");
+    assert!(sent_messages(&fx).is_empty(), "nothing is sent during the pause");
+    // A new message written during the pause waits too.
+    assert!(sent_messages(&submit(&mut chat, "k5", "five")).is_empty());
+
+    let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k3".into(), now: 3_000 });
+    assert_eq!(sent_messages(&fx), vec!["k3@c1", "k4@c1", "k5@c1"], "resent in the order written");
+    assert_eq!(timer_for(&fx, "k3"), Some(outbox::ACK_TIMEOUT_MS));
+
+    // Refused again and again: still never failed, the pause does not count as a missed ack.
+    for _ in 0..5 {
+        server(&mut chat, rate_limited("k3"));
+        chat.apply(ChatEvent::AckTimeout { client_id: "k3".into(), now: 4_000 });
+    }
+    assert_eq!(delivery(&chat, "k3"), Some(Delivery::Sending));
+    server(&mut chat, ack("k3", "c1", 3));
+    assert!(matches!(delivery(&chat, "k3"), Some(Delivery::Sent { .. })));
+}
+
+#[test]
+fn a_disconnect_during_the_rate_limit_pause_does_not_stall_the_queue() {
+    let mut chat = active();
+    submit(&mut chat, "k2", "two");
+    server(&mut chat, rate_limited("k2"));
+    chat.apply(ChatEvent::Disconnected);
+    let fx = chat.apply(ChatEvent::Connected { now: 5_000 });
+    assert_eq!(sent_messages(&fx), vec!["k2@c1"], "resent on the new connection at once");
 }

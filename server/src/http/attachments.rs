@@ -51,6 +51,16 @@ fn too_large(max: usize) -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("files may be at most {max} bytes"))
 }
 
+/// A broken form is `bad_request`; only a form over the size limit is `too_large`
+/// (a file name with a line break in it used to be reported as too large).
+fn multipart_error(e: axum::extract::multipart::MultipartError, max: usize) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large(max)
+    } else {
+        ApiError::bad_request("the multipart form is malformed")
+    }
+}
+
 /// The uploaded bytes and declared name, from a multipart form or a raw body.
 async fn read_upload(app: &Arc<App>, query: &HashMap<String, String>, request: Request) -> Result<(Vec<u8>, String), ApiError> {
     let max = app.config.max_upload_bytes;
@@ -61,9 +71,9 @@ async fn read_upload(app: &Arc<App>, query: &HashMap<String, String>, request: R
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if is_multipart {
         let mut form = Multipart::from_request(request, &()).await.map_err(|e| ApiError::bad_request(e.body_text()))?;
-        while let Some(field) = form.next_field().await.map_err(|_| too_large(max))? {
+        while let Some(field) = form.next_field().await.map_err(|e| multipart_error(e, max))? {
             let Some(name) = field.file_name().map(str::to_owned) else { continue };
-            let bytes = field.bytes().await.map_err(|_| too_large(max))?;
+            let bytes = field.bytes().await.map_err(|e| multipart_error(e, max))?;
             if bytes.len() > max {
                 return Err(too_large(max));
             }

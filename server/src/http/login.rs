@@ -1,12 +1,16 @@
 //! Agent login and logout.
 //!
 //! Invariants: a failed login says only "wrong e-mail or password" (no hint which),
-//! and costs a password verification even for an unknown address; the session
-//! cookie is `HttpOnly`, `SameSite=Strict`, and `Secure` when the public URL is HTTPS.
+//! and costs a password verification even for an unknown address; an address that
+//! failed too often is refused before any check (see [`super::login_throttle`]); the
+//! session cookie is `HttpOnly`, `SameSite=Strict`, and `Secure` when the public URL is
+//! HTTPS.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -44,7 +48,19 @@ fn cookie_header(app: &App, value: &str, max_age_secs: i64) -> String {
 }
 
 /// `POST /api/agent/login` with `{"email", "password"}`.
-pub async fn login(State(app): State<Arc<App>>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+pub async fn login(
+    State(app): State<Arc<App>>,
+    ConnectInfo(remote): ConnectInfo<SocketAddr>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let ip = remote.ip();
+    if !app.login_throttle.may_try(ip, Instant::now()) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many failed sign-ins from this address; wait a minute",
+        ));
+    }
     let form: Credentials = serde_json::from_slice(&body)
         .map_err(|_| ApiError::bad_request("expected JSON {\"email\": …, \"password\": …}"))?;
     let email = form.email.trim().to_owned();
@@ -56,7 +72,10 @@ pub async fn login(State(app): State<Arc<App>>, body: axum::body::Bytes) -> Resu
         .map_err(|e| ApiError::internal(&e))?;
     let agent = match found {
         Some(agent) if ok => agent,
-        _ => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "wrong e-mail or password")),
+        _ => {
+            app.login_throttle.failed(ip, Instant::now());
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "wrong e-mail or password"));
+        }
     };
     let token = new_token();
     let hash = token_hash(&token);

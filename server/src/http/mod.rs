@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod auth;
 pub mod inbox;
 pub mod login;
+pub mod login_throttle;
 pub mod security_headers;
 pub mod site_config;
 

@@ -21,7 +21,6 @@ use sitechat_core::protocol::agent::{
 use sitechat_core::protocol::error_code::{BAD_REQUEST, CONVERSATION_ENDED, NOT_FOUND, RATE_LIMITED, TOO_LARGE};
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
 use sitechat_core::protocol::{EndReason, ServerEvent};
-use tokio::sync::mpsc;
 
 use super::frame_error::{client_id_of, code_for};
 use super::rate_limit::TokenBucket;
@@ -63,7 +62,7 @@ fn info(row: &AgentRow, online: bool) -> AgentInfo {
 
 async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = super::outgoing::channel_with_limit(app.config.max_queued_bytes);
     let writer = tokio::spawn(write_frames(sink, rx));
     let team = match app.db.call(|c| agents::list(c)).await {
         Ok(rows) => rows.iter().map(|r| info(r, app.hub.is_online(&r.id) || r.id == agent.id)).collect(),
@@ -78,9 +77,11 @@ async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
     let bucket = TokenBucket::new(20.0, 100.0, Instant::now());
     let mut s = Session { app: app.clone(), tx, agent, bucket };
     let mut shutdown = app.shutdown.clone();
+    let overflow = s.tx.clone();
     loop {
         let next = tokio::select! {
             _ = shutdown.wait_for(|stop| *stop) => break,
+            _ = overflow.overflowed() => break,
             next = stream.next() => next,
         };
         match next {

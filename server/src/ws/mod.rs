@@ -11,13 +11,13 @@
 
 pub mod agent;
 pub mod frame_error;
+pub mod outgoing;
 pub mod rate_limit;
 pub mod visitor;
 
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::SinkExt;
-use tokio::sync::mpsc;
 
 /// Largest frame the server reads, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -25,7 +25,7 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 pub const MAX_SOCKET_MESSAGE_BYTES: usize = 1024 * 1024;
 
 /// Forwards frames from the channel to the socket until either side closes.
-pub(crate) async fn write_frames(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::UnboundedReceiver<String>) {
+pub(crate) async fn write_frames(mut sink: SplitSink<WebSocket, Message>, mut rx: outgoing::Incoming) {
     while let Some(frame) = rx.recv().await {
         if sink.send(Message::Text(frame.into())).await.is_err() {
             break;

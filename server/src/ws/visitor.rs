@@ -7,7 +7,10 @@
 //!   anything is read or written; another visitor's conversation is `not_found`,
 //!   indistinguishable from one that does not exist;
 //! - frames over the size limit, over the rate limit, or that do not decode are
-//!   answered with an `error` frame and the socket goes on.
+//!   answered with an `error` frame and the socket goes on;
+//! - a socket that has not said `hello` within `hello_timeout` (pings do not count)
+//!   is answered `error unauthorized` and closed: a socket costs nothing to open, so
+//!   idle ones must not be able to pile up.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -23,7 +26,6 @@ use sitechat_core::protocol::error_code::{
 };
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
 use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
-use tokio::sync::mpsc;
 
 use super::frame_error::{client_id_of, code_for};
 use super::rate_limit::TokenBucket;
@@ -59,7 +61,7 @@ struct Session {
 
 async fn run(app: Arc<App>, socket: WebSocket) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = super::outgoing::channel_with_limit(app.config.max_queued_bytes);
     let writer = tokio::spawn(write_frames(sink, rx));
     let bucket = TokenBucket::new(app.config.visitor_rate_per_sec, app.config.visitor_rate_burst, Instant::now());
     let mut shutdown = app.shutdown.clone();
@@ -72,9 +74,19 @@ async fn run(app: Arc<App>, socket: WebSocket) {
         owned: HashSet::new(),
         closing: false,
     };
+    let hello_deadline = tokio::time::Instant::now() + s.app.config.hello_timeout;
     loop {
+        let waiting_for_hello = s.visitor.is_none();
+        let overflow = s.tx.clone();
         let next = tokio::select! {
             _ = shutdown.wait_for(|stop| *stop) => break,
+            // The client stopped reading and its queue is full: close (it catches up
+            // when it reconnects).
+            _ = overflow.overflowed() => break,
+            _ = tokio::time::sleep_until(hello_deadline), if waiting_for_hello => {
+                s.error(UNAUTHORIZED, "hello: not received in time; closing", None);
+                break;
+            }
             next = stream.next() => next,
         };
         match next {
