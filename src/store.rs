@@ -502,7 +502,11 @@ impl Store {
             return;
         }
         if self.persistence.activate() {
-            self.persistence.save_chat(&self.chat.borrow());
+            // Another tab may have stored the conversation already (this tab only
+            // adopted it): its copy is at least as new as ours, so it is not overwritten.
+            if !self.persistence.has_saved_chat() {
+                self.persistence.save_chat(&self.chat.borrow());
+            }
             if let Some(token) = self.session_token.borrow().as_deref() {
                 self.persistence.save_session_token(token);
             }

@@ -116,6 +116,11 @@ impl Persistence {
         self.write(&self.session_key(), token);
     }
 
+    /// Whether a chat state is stored (by this tab earlier, or by another tab).
+    pub fn has_saved_chat(&self) -> bool {
+        self.read(&self.chat_key()).is_some()
+    }
+
     /// Forgets a session token the backend no longer accepts.
     pub fn forget_session_token(&self) {
         if let Some(storage) = &self.storage {
