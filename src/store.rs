@@ -77,7 +77,7 @@ pub struct Store {
     session_token: RefCell<Option<String>>,
     ack_timers: RefCell<BTreeMap<String, Timeout>>,
     persistence: Persistence,
-    subscribers: RefCell<Vec<(u64, Rc<dyn Fn()>)>>,
+    subscribers: RefCell<Vec<(u64, Subscriber)>>,
     next_subscriber: Cell<u64>,
     notification_sinks: RefCell<Vec<NotificationSink>>,
     announcement: RefCell<String>,
@@ -96,6 +96,9 @@ pub struct Store {
     pending_save: RefCell<Option<Timeout>>,
     me: Weak<Store>,
 }
+
+/// A render or JS-API listener told of every change.
+type Subscriber = Rc<dyn Fn()>;
 
 /// Stores are equal only to themselves: Yew compares props and hook dependencies
 /// holding an `Rc<Store>` by identity, never by content.

@@ -184,7 +184,7 @@ async fn a_dropped_bridge_connection_reconnects_and_stale_handlers_are_ignored()
     let commands: Array = get(&state, "commands").unchecked_into();
     let hellos = commands.iter().filter(|c| get(c, "type").as_string().as_deref() == Some("hello")).count();
     assert_eq!(hellos, 2, "a hello on each connection");
-    let last_hello = commands.iter().filter(|c| get(c, "type").as_string().as_deref() == Some("hello")).last().expect("hello");
+    let last_hello = commands.iter().rfind(|c| get(c, "type").as_string().as_deref() == Some("hello")).expect("hello");
     assert_eq!(get(&last_hello, "session_token").as_string().as_deref(), Some("tok-js"), "the session token is kept");
 
     // The first connection's handlers still exist in the backend; using them does nothing.

@@ -350,7 +350,7 @@ impl Widget {
             let list = self.root().query_selector_all(".sc-bubble--visitor .sc-bubble__text").expect("query");
             (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.text_content()).collect()
         };
-        assert!(texts.iter().any(|t| *t == marker), "{context}: the widget no longer sends messages");
+        assert!(texts.contains(&marker.to_string()), "{context}: the widget no longer sends messages");
     }
 }
 
@@ -469,7 +469,8 @@ async fn the_visitors_own_payloads_echoed_back_never_run() {
 #[wasm_bindgen_test]
 async fn payloads_in_every_config_string_never_run() {
     arm_trap();
-    let fields: &[(&str, fn(&str) -> serde_json::Value)] = &[
+    type ConfigWith = fn(&str) -> serde_json::Value;
+    let fields: &[(&str, ConfigWith)] = &[
         ("profile.name", |p| serde_json::json!({ "profile": { "name": p } })),
         ("profile.avatar_url", |p| serde_json::json!({ "profile": { "avatar_url": p } })),
         ("profile.meetings.link_text", |p| {
