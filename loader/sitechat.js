@@ -39,9 +39,12 @@
   function start() {
     if (loading) return;
     loading = true;
+    // The wasm download starts now, beside the glue's import, not after it.
+    var wasm = fetch(new URL(APP_WASM, src).href);
+    wasm.catch(function () {}); // a failure is reported once, below
     import(new URL(APP_JS, src).href)
       .then(function (app) {
-        return app.default({ module_or_path: new URL(APP_WASM, src).href }).then(function () {
+        return app.default({ module_or_path: wasm }).then(function () {
           var app_dispatch = app.boot();
           while (queue.length) {
             var next = queue.shift();
