@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlTextAreaElement};
 
-use crate::support::{flush, fresh_parent, next_task, press_on};
+use crate::support::{flush, fresh_parent, next_task, send_from};
 
 /// What the backend does when the widget connects, and what it does with each frame.
 #[derive(Clone, Copy, PartialEq)]
@@ -153,13 +153,7 @@ impl Widget {
 
     async fn send(&self, text: &str) {
         let area = self.find(".sc-composer__input").expect("a composer").unchecked_into::<HtmlTextAreaElement>();
-        area.set_value(text);
-        let init = web_sys::InputEventInit::new();
-        init.set_bubbles(true);
-        area.dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("event")).expect("dispatch");
-        flush().await;
-        press_on(&area, "Enter", false);
-        flush().await;
+        send_from(&area, text).await;
     }
 
     /// The widget still does what a visitor asks: the window closes and opens again, a

@@ -13,7 +13,7 @@ use sitechat_core::i18n::Locale;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::support::{click, find, flush, fresh_parent, next_task, press_on};
+use crate::support::{click, find, flush, fresh_parent, next_task, send_from, wait_until};
 
 #[wasm_bindgen(inline_js = r#"
 // A tiny chat backend, as a site owner would write it around their own API.
@@ -123,29 +123,14 @@ impl Page {
     }
 
     async fn wait_for(&self, what: &str, cond: impl Fn(&Mounted) -> bool) {
-        let deadline = js_sys::Date::now() + 5_000.0;
-        while js_sys::Date::now() < deadline {
-            flush().await;
-            if cond(self.widget()) {
-                return;
-            }
-            next_task().await;
-        }
-        panic!("timed out after 5 s waiting for: {what}");
+        wait_until(what, || cond(self.widget())).await;
     }
 
     async fn send(&self, text: &str) {
         click(self.widget(), ".sc-launcher");
         flush().await;
         let input: web_sys::HtmlTextAreaElement = find(self.widget(), ".sc-composer__input").expect("composer").unchecked_into();
-        input.set_value(text);
-        let init = web_sys::InputEventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input event");
-        input.dispatch_event(&event).expect("dispatch input");
-        flush().await;
-        press_on(&input, "Enter", false);
-        flush().await;
+        send_from(&input, text).await;
     }
 }
 

@@ -115,12 +115,7 @@ impl Harness {
     /// Types into the composer with real `input` events.
     pub async fn type_text(&self, text: &str) {
         let area = self.find(".sc-composer__input").expect("a composer").unchecked_into::<HtmlTextAreaElement>();
-        area.set_value(text);
-        let init = web_sys::InputEventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input event");
-        area.dispatch_event(&event).expect("dispatch input");
-        flush().await;
+        type_into(&area, text).await;
     }
 
     /// Presses a key on the element matching `selector`.
@@ -138,15 +133,7 @@ impl Harness {
 
     /// Lets the backend answer and the widget render, until `cond` holds.
     pub async fn wait_for(&self, what: &str, cond: impl Fn(&Harness) -> bool) {
-        let deadline = js_sys::Date::now() + 5_000.0;
-        while js_sys::Date::now() < deadline {
-            flush().await;
-            if cond(self) {
-                return;
-            }
-            next_task().await;
-        }
-        panic!("timed out after 5 s waiting for: {what}");
+        wait_until(what, || cond(self)).await;
     }
 }
 
@@ -156,6 +143,37 @@ impl Drop for Harness {
         Persistence::local(&self.namespace).clear();
         self.parent.remove();
     }
+}
+
+/// Sets `area`'s text and fires the bubbling `input` event Yew listens to, as typing does.
+pub async fn type_into(area: &HtmlTextAreaElement, text: &str) {
+    area.set_value(text);
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input event");
+    area.dispatch_event(&event).expect("dispatch input");
+    flush().await;
+}
+
+/// Types `text` into `area` and presses Enter.
+pub async fn send_from(area: &HtmlTextAreaElement, text: &str) {
+    type_into(area, text).await;
+    press_on(area, "Enter", false);
+    flush().await;
+}
+
+/// Lets the page run (renders, timers, backends answering) until `cond` holds; fails
+/// after 5 s naming `what`. Nothing sleeps for a fixed time.
+pub async fn wait_until(what: &str, cond: impl Fn() -> bool) {
+    let deadline = js_sys::Date::now() + 5_000.0;
+    while js_sys::Date::now() < deadline {
+        flush().await;
+        if cond() {
+            return;
+        }
+        next_task().await;
+    }
+    panic!("timed out after 5 s waiting for: {what}");
 }
 
 /// Dispatches a keydown for `key` on `target`.

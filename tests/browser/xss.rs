@@ -36,7 +36,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlTextAreaElement};
 
-use crate::support::{flush, fresh_parent, next_task, press_on, set_hash};
+use crate::support::{flush, fresh_parent, next_task, send_from, set_hash, wait_until};
 
 #[derive(Deserialize)]
 struct Corpus {
@@ -306,26 +306,11 @@ impl Widget {
 
     async fn send(&self, text: &str) {
         let area = self.find(".sc-composer__input").expect("a composer").unchecked_into::<HtmlTextAreaElement>();
-        area.set_value(text);
-        let init = web_sys::InputEventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input event");
-        area.dispatch_event(&event).expect("dispatch");
-        flush().await;
-        press_on(&area, "Enter", false);
-        flush().await;
+        send_from(&area, text).await;
     }
 
     async fn wait_for(&self, what: &str, cond: impl Fn(&Widget) -> bool) {
-        let deadline = js_sys::Date::now() + 5_000.0;
-        while js_sys::Date::now() < deadline {
-            flush().await;
-            if cond(self) {
-                return;
-            }
-            next_task().await;
-        }
-        panic!("timed out waiting for: {what}");
+        wait_until(what, || cond(self)).await;
     }
 
     /// Nothing ran, nothing dangerous is in the DOM, and a new message still goes
