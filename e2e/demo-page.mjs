@@ -30,3 +30,12 @@ export function demoVariant({ lang, head = '' } = {}) {
   if (head) html = html.replace('</head>', `${head}\n</head>`);
   return html;
 }
+
+/**
+ * Serves the demo at `/memory/` wired to the in-memory transport (the agent side is the
+ * page's agent panel), with the settings as a file, as a strict CSP would want.
+ */
+export function serveMemoryDemo(server) {
+  server.setPage('/memory/settings.js', "window.sitechatSettings = { transport: 'memory' };\n");
+  server.setPage('/memory/', demoVariant({ head: '<script src="/memory/settings.js"></script>' }));
+}

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { DIST, HOST_SELECTOR, assertNoErrors, inWidget, launchBrowser, openContext, openWidgetPage, startServer, waitFor } from './harness.mjs';
-import { demoVariant } from './demo-page.mjs';
+import { serveMemoryDemo } from './demo-page.mjs';
 
 let browser;
 let server;
@@ -17,8 +17,7 @@ let server;
 before(async () => {
   browser = await launchBrowser();
   server = await startServer({ root: DIST });
-  server.setPage('/memory/settings.js', "window.sitechatSettings = { transport: 'memory' };\n");
-  server.setPage('/memory/', demoVariant({ head: '<script src="/memory/settings.js"></script>' }));
+  serveMemoryDemo(server);
 });
 
 after(async () => {
