@@ -3,8 +3,8 @@
 // It finds the app that Trunk just built in the staging directory (the wasm-bindgen
 // module `sitechat-<hash>.js` and its `sitechat-<hash>_bg.wasm`; the loader itself is
 // the one `sitechat.js` without a hash), fills their
-// names into loader/sitechat.js, strips the comments and the indentation, and checks the
-// budget: the loader must stay under 2 KB brotli. The hashed names let a site cache the
+// names into loader/sitechat.js, minifies it (esbuild), and checks the budget: the
+// loader must stay under 2 KB brotli. The hashed names let a site cache the
 // app for good while the loader (a fixed URL) stays short-lived.
 //
 //   node loader/build.mjs [directory]    default: $TRUNK_STAGING_DIR, else dist/
@@ -17,20 +17,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 
+import { transformSync } from 'esbuild';
+
 /** The loader's size budget, brotli-compressed, in bytes. */
 export const BUDGET_BYTES = 2048;
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The loader source with the app names filled in, comments and indentation removed. */
+/**
+ * The loader source with the app names filled in, minified. The target is ES2020, the
+ * first edition with `import()`, which the loader needs anyway.
+ */
 export function buildLoader(source, { js, wasm }) {
-  const lines = source
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('//'));
-  const text = lines.join('\n').replace('{{app_js}}', `./${js}`).replace('{{app_wasm}}', `./${wasm}`);
+  const text = source.replace('{{app_js}}', `./${js}`).replace('{{app_wasm}}', `./${wasm}`);
   if (text.includes('{{')) throw new Error('loader/sitechat.js: a placeholder was left unfilled');
-  return `/*! sitechat loader, see docs/embedding.md */\n${text}\n`;
+  const { code } = transformSync(text, { minify: true, target: 'es2020', legalComments: 'none' });
+  return `/*! sitechat loader, see docs/embedding.md */\n${code}`;
 }
 
 /** The brotli size of `text`, at the maximum quality a server would use. */

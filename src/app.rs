@@ -15,7 +15,6 @@
 //! alone, always open, filling the element the site owner chose; no launcher and no
 //! close button).
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
@@ -30,7 +29,7 @@ use yew::prelude::*;
 use crate::components::{
     ChatEnded, ChatWindow, Composer, Header, Launcher, MeetingLink, MessageList, PendingAttachment,
 };
-use crate::hooks::{use_open_hash, use_page_lifecycle};
+use crate::hooks::{use_loader_launcher, use_open_hash, use_page_lifecycle};
 use crate::store::Store;
 
 /// Messages rendered per page; older ones come with "Load earlier messages".
@@ -84,8 +83,7 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
     }
     let launcher_ref = use_node_ref();
     let composer_ref = use_node_ref();
-    // Set by a visitor's own click so that only that open moves focus.
-    let focus_composer = use_mut_ref(|| Cell::new(false));
+    use_loader_launcher(launcher_ref.clone());
     let page_size = use_state_eq(|| PAGE_SIZE);
 
     let on_open_hash = use_callback(store.clone(), |_: (), store| store.open_window());
@@ -94,16 +92,14 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
 
     let on_toggle = {
         let store = store.clone();
-        let focus_composer = focus_composer.clone();
         let launcher_ref = launcher_ref.clone();
         Callback::from(move |_: ()| {
-            store.interacted();
             if store.chat().is_window_open() {
+                store.interacted();
                 store.close_window();
                 focus(&launcher_ref);
             } else {
-                focus_composer.borrow().set(true);
-                store.open_window();
+                store.open_window_for_visitor();
             }
         })
     };
@@ -130,11 +126,12 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
         })
     };
     {
+        // Only the visitor's own opening moves focus (Store::open_window_for_visitor).
         let composer_ref = composer_ref.clone();
-        let focus_composer = focus_composer.clone();
+        let store = store.clone();
         let open = store.chat().is_window_open();
         use_effect_with(open, move |open| {
-            if *open && focus_composer.borrow().replace(false) {
+            if *open && store.take_focus_request() {
                 focus(&composer_ref);
             }
         });

@@ -90,6 +90,8 @@ pub struct Store {
     availability: RefCell<Decision>,
     availability_timer: RefCell<Option<Timeout>>,
     interacted: Cell<bool>,
+    /// The visitor asked for the window: the composer takes focus when it opens.
+    focus_on_open: Cell<bool>,
     /// The backend refused this widget's protocol version: nothing can be sent.
     backend_refused: Cell<bool>,
     /// A save of the chat state waiting for its burst of changes to end.
@@ -180,6 +182,7 @@ impl Store {
             availability_timer: RefCell::new(None),
             pending_save: RefCell::new(None),
             interacted: Cell::new(false),
+            focus_on_open: Cell::new(false),
             backend_refused: Cell::new(false),
             me: me.clone(),
         });
@@ -490,6 +493,22 @@ impl Store {
     /// Opens the chat window (the launcher, the hash, the JS API).
     pub fn open_window(&self) {
         self.dispatch(ChatEvent::WindowOpened);
+    }
+
+    /// Opens the window because the visitor asked (their click on the launcher, or on the
+    /// loader's launcher before the app was there): that counts as an interaction, and
+    /// the composer takes focus once the window is on screen, so they can type at once.
+    /// Opening by the hash or the JS API does neither.
+    pub fn open_window_for_visitor(&self) {
+        self.interacted();
+        self.focus_on_open.set(true);
+        self.open_window();
+    }
+
+    /// Whether the composer should take focus now that the window is open; asking
+    /// clears the request.
+    pub fn take_focus_request(&self) -> bool {
+        self.focus_on_open.replace(false)
     }
 
     /// Closes (minimises) the chat window; the conversation goes on.

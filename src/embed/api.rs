@@ -4,7 +4,9 @@
 //! before the app is ready: it queues the calls, imports the app, calls [`boot`], and
 //! then hands every call — the queued ones first, in order — to the dispatcher `boot`
 //! returns, as `dispatch(method, args)`. This module checks the arguments of each call
-//! and forwards it to the [`PageWidget`].
+//! and forwards it to the [`PageWidget`]. One method is the loader's own, not the API:
+//! `launcher.click`, a click on the launcher it drew before the app was there
+//! ([`super::early_launcher`]).
 //!
 //! Invariants: a call with wrong arguments logs one console error naming the method and
 //! what is wrong, and does nothing else (it never throws into the page); unknown option
@@ -58,6 +60,8 @@ pub fn boot() -> Function {
     PAGE.with(|p| *p.borrow_mut() = Some((page.clone(), dispatcher.clone())));
     if PageWidget::settings().is_some_and(|s| s.load_immediately) {
         page.load(false);
+    } else {
+        super::early_launcher::retire(None);
     }
     dispatcher
 }
@@ -116,6 +120,11 @@ pub fn dispatch(page: &PageWidget, method: &str, args: &Array) -> Result<JsValue
         "widget.open" => {
             at_most("widget.open()", args, 0)?;
             page.open();
+        }
+        // Not part of the API: the loader's launcher was clicked before the app was there.
+        "launcher.click" => {
+            at_most("launcher.click()", args, 0)?;
+            page.launcher_click();
         }
         "widget.close" => {
             at_most("widget.close()", args, 0)?;

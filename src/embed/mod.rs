@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod config_source;
+pub mod early_launcher;
 pub mod event_bridge;
 pub mod events;
 pub mod host;

@@ -22,6 +22,7 @@ use sitechat_core::conversation::Status;
 use wasm_bindgen::JsValue;
 
 use super::config_source::load_config;
+use super::early_launcher::retire;
 use super::event_bridge::{availability_name, to_js, EventBridge};
 use super::events::{EventName, Listeners};
 use super::page_settings::{alias_settings, read_page_settings, PageSettings};
@@ -43,6 +44,8 @@ enum Deferred {
     /// `refresh({openToNewThread: true})`: open, on a new conversation if the last
     /// one ended.
     NewThread,
+    /// The visitor clicked the loader's launcher: open, as their own action.
+    LauncherClick,
 }
 
 struct Loaded {
@@ -146,7 +149,10 @@ impl PageWidget {
         if !matches!(*self.phase.borrow(), Phase::Idle) {
             return;
         }
-        let Some(settings) = PageWidget::settings() else { return };
+        let Some(settings) = PageWidget::settings() else {
+            retire(None);
+            return;
+        };
         let generation = self.generation.get() + 1;
         self.generation.set(generation);
         *self.phase.borrow_mut() = Phase::Pending { waiting };
@@ -163,6 +169,7 @@ impl PageWidget {
                 Err(message) => {
                     gloo::console::error!(message);
                     *page.phase.borrow_mut() = Phase::Idle;
+                    retire(None);
                 }
             }
         });
@@ -183,6 +190,7 @@ impl PageWidget {
             Err(message) => {
                 gloo::console::error!(message);
                 *self.phase.borrow_mut() = Phase::Idle;
+                retire(None);
             }
         }
     }
@@ -269,6 +277,11 @@ impl PageWidget {
                     store.close_window();
                 }
             }
+            Deferred::LauncherClick => {
+                if let Some(store) = self.store() {
+                    store.open_window_for_visitor();
+                }
+            }
             Deferred::NewThread => {
                 if let Some(store) = self.store() {
                     if matches!(store.chat().status(), Status::Ended { .. }) {
@@ -299,6 +312,11 @@ impl PageWidget {
         self.run_or_defer(Deferred::Open, "widget.open()");
     }
 
+    /// A click on the loader's launcher, made before the app was there.
+    pub fn launcher_click(&self) {
+        self.run_or_defer(Deferred::LauncherClick, "a click on the launcher");
+    }
+
     /// `widget.close()`.
     pub fn close(&self) {
         self.run_or_defer(Deferred::Close, "widget.close()");
@@ -326,6 +344,7 @@ impl PageWidget {
         self.generation.set(self.generation.get() + 1);
         let previous = std::mem::replace(&mut *self.phase.borrow_mut(), Phase::Idle);
         drop(previous);
+        retire(None);
     }
 
     /// `widget.status()`.
