@@ -76,7 +76,7 @@
       var c = config();
       var a = (c && c.appearance) || {};
       var hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(a.theme_color || '#2f5bea');
-      if (dispatch || early || !c || mayHide(c) || !hex || settings.inlineEmbedSelector != null || !d.body) return;
+      if (dispatch || early !== null || !c || mayHide(c) || !hex || settings.inlineEmbedSelector != null || !d.body) return;
       hex = hex[1].length < 6 ? hex[1].replace(/./g, '$&$&') : hex[1];
       var bg = [0, 2, 4].map((i) => parseInt(hex.substr(i, 2), 16));
       var white = [255, 255, 255];
@@ -106,7 +106,7 @@
           ');color:rgb(' + fg + ');box-shadow:0 6px 20px #1118273d;display:grid;place-items:center;transition:.16s}' +
           'button:hover{transform:scale(1.06);box-shadow:0 8px 26px #1118274d}button:focus-visible{outline:3px solid rgb(' + bg +
           ');outline-offset:3px}svg{width:28px;height:28px;fill:currentColor}[aria-busy] svg{animation:p .8s infinite alternate}' +
-          '@keyframes p{to{opacity:.4}}@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}'
+          '@keyframes p{to{opacity:.4}}@media (prefers-reduced-motion){*{animation:none!important;transition:none!important}}'
       );
       root.adoptedStyleSheets = [sheet];
       // A click opens the window as soon as the app is there; the icon pulses meanwhile.
@@ -136,8 +136,14 @@
   function start() {
     if (loading) return;
     loading = true;
-    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', drawLauncher);
-    else drawLauncher();
+    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', begin);
+    else begin();
+  }
+
+  // Once the page is parsed: the launcher first, then the app's download, so the page's
+  // own parsing and first paint never share the network with the app's files.
+  function begin() {
+    drawLauncher();
     // The wasm download starts now, beside the glue's import, not after it.
     var wasm = fetch(new URL(APP_WASM, src).href);
     wasm.catch(function () {}); // a failure is reported once, below
@@ -175,6 +181,7 @@
       close: method('widget.close'),
       remove: function () {
         dropLauncher();
+        early = 0; // and none drawn later
         return call('widget.remove', arguments);
       },
       refresh: method('widget.refresh'),

@@ -29,7 +29,7 @@ use yew::prelude::*;
 use crate::components::{
     ChatEnded, ChatWindow, Composer, Header, Launcher, MeetingLink, MessageList, PendingAttachment,
 };
-use crate::hooks::{use_loader_launcher, use_open_hash, use_page_lifecycle};
+use crate::hooks::{use_open_hash, use_page_lifecycle};
 use crate::store::Store;
 
 /// Messages rendered per page; older ones come with "Load earlier messages".
@@ -41,11 +41,15 @@ pub struct ChatAppProps {
     /// Render the window inline in its container instead of in the page corner.
     #[prop_or_default]
     pub inline: bool,
+    /// Focus the launcher once it is rendered: the keyboard focus was on the launcher
+    /// the loader drew before the app ([`crate::embed::early_launcher`]).
+    #[prop_or_default]
+    pub focus_launcher: bool,
 }
 
 impl PartialEq for ChatAppProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.store, &other.store) && self.inline == other.inline
+        Rc::ptr_eq(&self.store, &other.store) && self.inline == other.inline && self.focus_launcher == other.focus_launcher
     }
 }
 
@@ -83,7 +87,15 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
     }
     let launcher_ref = use_node_ref();
     let composer_ref = use_node_ref();
-    use_loader_launcher(launcher_ref.clone());
+    {
+        let launcher_ref = launcher_ref.clone();
+        let focus_launcher = props.focus_launcher;
+        use_effect_with((), move |_| {
+            if focus_launcher {
+                focus(&launcher_ref);
+            }
+        });
+    }
     let page_size = use_state_eq(|| PAGE_SIZE);
 
     let on_open_hash = use_callback(store.clone(), |_: (), store| store.open_window());

@@ -14,6 +14,7 @@ use web_sys::Element;
 use yew::AppHandle;
 
 use crate::app::{ChatApp, ChatAppProps};
+use crate::embed::early_launcher::retire as retire_early_launcher;
 use crate::embed::host::Host;
 use crate::embed::viewport::ViewportFollower;
 use crate::embed::settings::{find_transport, TransportSetting};
@@ -94,7 +95,11 @@ pub fn mount_with(parent: &Element, store: Rc<Store>, inline: bool) -> Result<Mo
     if inline || loaded_with_open_hash() {
         store.open_window();
     }
-    let props = ChatAppProps { store: store.clone(), inline };
+    // The launcher the loader drew goes in the same task as the app's host comes, and
+    // the app's first render lands before the next frame (Yew renders in a microtask and
+    // yields only between a render and its effects): no frame has neither, none has both.
+    let focus_launcher = retire_early_launcher();
+    let props = ChatAppProps { store: store.clone(), inline, focus_launcher };
     let app = yew::Renderer::<ChatApp>::with_root_and_props(host.mount_point(), props).render();
     let viewport = ViewportFollower::start(host.viewport_sheet());
     Ok(Mounted { app: Some(app), host, store, _viewport: viewport })

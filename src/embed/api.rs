@@ -61,7 +61,7 @@ pub fn boot() -> Function {
     if PageWidget::settings().is_some_and(|s| s.load_immediately) {
         page.load(false);
     } else {
-        super::early_launcher::retire(None);
+        super::early_launcher::retire();
     }
     dispatcher
 }

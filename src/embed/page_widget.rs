@@ -150,7 +150,7 @@ impl PageWidget {
             return;
         }
         let Some(settings) = PageWidget::settings() else {
-            retire(None);
+            retire();
             return;
         };
         let generation = self.generation.get() + 1;
@@ -169,7 +169,7 @@ impl PageWidget {
                 Err(message) => {
                     gloo::console::error!(message);
                     *page.phase.borrow_mut() = Phase::Idle;
-                    retire(None);
+                    retire();
                 }
             }
         });
@@ -190,7 +190,7 @@ impl PageWidget {
             Err(message) => {
                 gloo::console::error!(message);
                 *self.phase.borrow_mut() = Phase::Idle;
-                retire(None);
+                retire();
             }
         }
     }
@@ -344,7 +344,7 @@ impl PageWidget {
         self.generation.set(self.generation.get() + 1);
         let previous = std::mem::replace(&mut *self.phase.borrow_mut(), Phase::Idle);
         drop(previous);
-        retire(None);
+        retire();
     }
 
     /// `widget.status()`.
