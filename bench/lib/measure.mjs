@@ -8,7 +8,7 @@
 
 import { probeScript } from './probe.mjs';
 
-/** How long the page may stay busy after the launcher shows and still count as booting. */
+/** How long the page may stay busy after the widget is ready and still count as booting. */
 export const BOOT_TAIL_MS = 500;
 /** How many messages one append measurement adds (its median is the run's figure). */
 export const APPENDS = 3;
@@ -61,10 +61,16 @@ async function inContext(browser, site, widget, path, storage, step, body) {
   }
 }
 
-/** Waits until the probe saw the launcher; returns its time (ms since navigation start). */
-async function launcherShown(page) {
-  const handle = await page.waitForFunction(() => window.__bench.marks.launcher, null, { polling: 50 });
+/** Waits until the probe saw `mark` (`launcher`, `ready`); returns its time (ms since navigation start). */
+async function marked(page, mark) {
+  const handle = await page.waitForFunction((name) => window.__bench.marks[name], mark, { polling: 50 });
   return handle.jsonValue();
+}
+
+/** Waits until the widget's app is there (which implies its launcher). */
+async function launcherShown(page) {
+  await marked(page, 'launcher');
+  return marked(page, 'ready');
 }
 
 /**
@@ -94,22 +100,25 @@ export async function memory(context, page) {
 }
 
 /**
- * A first-time visitor's page load: time to the launcher (from navigation start and from
- * DOMContentLoaded), long tasks and total blocking time until {@link BOOT_TAIL_MS} after
- * the launcher showed, the widget's files received before the launcher showed, memory
- * after boot, then the time from a click on the launcher to the window open.
+ * A first-time visitor's page load: time to the launcher and to the widget's app (from
+ * navigation start and from DOMContentLoaded), long tasks and total blocking time until
+ * {@link BOOT_TAIL_MS} after the app is there, the widget's files received before the
+ * launcher showed and before the app was there, memory after boot, then the time from a
+ * click on the launcher to the window open.
  */
 export function boot(browser, site, widget) {
   return inContext(browser, site, widget, widget.base, [], 'boot', async ({ context, page }) => {
-    const launcher = await launcherShown(page);
+    const launcher = await marked(page, 'launcher');
+    const ready = await marked(page, 'ready');
     const seen = await page.evaluate(async (tail) => {
       const b = window.__bench;
-      const wait = b.marks.launcher + tail - performance.now();
+      const end = Math.max(b.marks.launcher, b.marks.ready) + tail;
+      const wait = end - performance.now();
       if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
       const nav = performance.getEntriesByType('navigation')[0];
       return {
         dcl: nav.domContentLoadedEventStart,
-        longTasks: b.longTasks.filter((t) => t.start < b.marks.launcher + tail),
+        longTasks: b.longTasks.filter((t) => t.start < end),
         longTaskError: b.longTaskError ?? null,
         resources: performance
           .getEntriesByType('resource')
@@ -117,10 +126,11 @@ export function boot(browser, site, widget) {
       };
     }, BOOT_TAIL_MS);
     if (seen.longTaskError) throw new Error(`no long-task observer: ${seen.longTaskError}`);
-    const files = seen.resources
-      .filter((r) => r.end <= launcher)
-      .map((r) => site.widgetFile(r.path))
-      .filter(Boolean);
+    const received = (until) =>
+      seen.resources
+        .filter((r) => r.end <= until)
+        .map((r) => site.widgetFile(r.path))
+        .filter(Boolean);
     const mem = await memory(context, page);
     const click = await page.evaluate(() => {
       const b = window.__bench;
@@ -135,10 +145,13 @@ export function boot(browser, site, widget) {
     return {
       launcherFromNav: launcher,
       launcherFromDcl: launcher - seen.dcl,
+      readyFromNav: ready,
+      readyFromDcl: ready - seen.dcl,
       longTasks: seen.longTasks.length,
       longestTask: Math.max(0, ...seen.longTasks.map((t) => t.duration)),
       tbt: seen.longTasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
-      files,
+      files: received(launcher),
+      filesReady: received(ready),
       jsHeap: mem.jsHeap,
       wasm: mem.wasm,
       windowOpen: click.frame,

@@ -7,6 +7,9 @@
 //   PerformanceObserver, as `{ start, duration }`;
 // - `marks.launcher`: `performance.now()` in the first animation frame in which the
 //   widget's launcher is visible (see `visible`); the frame is painted right after;
+// - `marks.ready`: the same for the widget's app (`target.ready`): for sitechat, the
+//   app's own launcher, which replaces the one the loader draws first; for the peer,
+//   its launcher, which its app draws;
 // - `interact(action, done)`: runs `action()` and resolves with two durations, in ms:
 //   `layout` — until `done()` holds, its element laid out (forced layout: script, style
 //   and layout, no paint); `frame` — until the next frame after that is painted
@@ -20,7 +23,7 @@
 
 /**
  * The probe's source for a widget whose elements are at `target`:
- * `{ launcher: [...], window: [...], messages: [...] }`, each a selector path
+ * `{ launcher: [...], ready: [...], window: [...], messages: [...] }`, each a selector path
  * (`messages` names every message bubble; the last one matching is the newest).
  */
 export function probeScript(target) {
@@ -65,13 +68,12 @@ function probe(target) {
     return all && all.length ? all[all.length - 1] : null;
   }
 
-  // The first frame with the launcher visible.
+  // The first frame with the launcher visible, and the first with the app's.
   function watch() {
-    if (visible(find(target.launcher))) {
-      b.marks.launcher = performance.now();
-      return;
+    for (const mark of ['launcher', 'ready']) {
+      if (b.marks[mark] === undefined && visible(find(target[mark]))) b.marks[mark] = performance.now();
     }
-    requestAnimationFrame(watch);
+    if (b.marks.launcher === undefined || b.marks.ready === undefined) requestAnimationFrame(watch);
   }
   requestAnimationFrame(watch);
 

@@ -17,7 +17,9 @@ export const SITECHAT = Object.freeze({
   // The tracking code, as docs/embedding.md gives it.
   tags: '<script src="/sitechat/sitechat.js" async></script>',
   target: {
+    // The first launcher on screen: the loader's (`data-early`) where it draws one.
     launcher: ['div[data-sitechat]', 'button.sc-launcher'],
+    ready: ['div[data-sitechat]:not([data-early])', 'button.sc-launcher'],
     window: ['div[data-sitechat]', '#sc-window'],
     messages: ['div[data-sitechat]', '.sc-bubble'],
   },
@@ -39,6 +41,7 @@ export const PEER = Object.freeze({
   tags: '<script src="/peer/peer.js" async></script>',
   target: {
     launcher: ['button.rcw-launcher'],
+    ready: ['button.rcw-launcher'],
     window: ['.rcw-conversation-container'],
     messages: ['.rcw-message'],
   },
