@@ -32,7 +32,7 @@ export function buildLoader(source, { js, wasm }) {
   const text = source.replace('{{app_js}}', `./${js}`).replace('{{app_wasm}}', `./${wasm}`);
   if (text.includes('{{')) throw new Error('loader/sitechat.js: a placeholder was left unfilled');
   const { code } = transformSync(text, { minify: true, target: 'es2020', legalComments: 'none' });
-  return `/*! sitechat loader, see docs/embedding.md */\n${code}`;
+  return `/*! sitechat */\n${code}`;
 }
 
 /** The brotli size of `text`, at the maximum quality a server would use. */

@@ -22,20 +22,18 @@
   if (w.SiteChat) return;
   var APP_JS = '{{app_js}}';
   var APP_WASM = '{{app_wasm}}';
-  var script = document.currentScript;
+  var script = d.currentScript;
   var src = (script && script.src) || '';
   var settings = w.sitechatSettings || w.hsConversationsSettings || {};
   var queue = [];
   var dispatch = null;
   var loading = false;
-  var slice = [].slice;
 
   // The launcher drawn before the app: the app is ~230 KB brotli, the launcher needs
   // none of it, so a visitor sees it as soon as the page is parsed. It is drawn only
   // when the app will certainly show the same launcher (the config is in the page, not
   // behind a URL, and availability cannot hide the widget); the app takes its place on
-  // its first render (src/hooks/use_loader_launcher.rs), or removes it when it shows
-  // nothing. Its colours, corner, label and CSS mirror the app's: the e2e suite
+  // mount (src/embed/early_launcher.rs), or removes it when it shows nothing. Its colours, corner, label and CSS mirror the app's: the e2e suite
   // compares the two (e2e/early-launcher.test.mjs).
   var early = null;
   // The config the app will read, when it is in the page (null when behind a URL).
@@ -126,7 +124,6 @@
   }
 
   function call(method, args) {
-    args = slice.call(args);
     if (dispatch) return dispatch(method, args);
     queue.push([method, args]);
   }
@@ -136,66 +133,66 @@
   function start() {
     if (loading) return;
     loading = true;
-    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', begin);
+    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', begin, { once: true });
     else begin();
   }
 
-  // Once the page is parsed: the launcher first, then the app's download, so the page's
-  // own parsing and first paint never share the network with the app's files.
+  // Once the page is parsed: the launcher first, painted before the app's files take the
+  // network (a hidden tab paints nothing: it waits at most 100 ms), then the app.
   function begin() {
     drawLauncher();
+    if (!early) return importApp();
+    requestAnimationFrame(() => setTimeout(importApp));
+    setTimeout(importApp, 100);
+  }
+
+  var importing = false;
+  function importApp() {
+    if (importing) return;
+    importing = true;
     // The wasm download starts now, beside the glue's import, not after it.
     var wasm = fetch(new URL(APP_WASM, src).href);
-    wasm.catch(function () {}); // a failure is reported once, below
+    wasm.catch(() => {}); // a failure is reported once, below
     import(new URL(APP_JS, src).href)
-      .then(function (app) {
-        return app.default({ module_or_path: wasm }).then(function () {
+      .then((app) =>
+        app.default({ module_or_path: wasm }).then(() => {
           var app_dispatch = app.boot();
-          while (queue.length) {
-            var next = queue.shift();
-            app_dispatch(next[0], next[1]);
-          }
+          while (queue.length) app_dispatch(...queue.shift());
           dispatch = app_dispatch;
-        });
-      })
-      .catch(function (error) {
-        loading = false;
+        })
+      )
+      .catch((error) => {
+        loading = importing = false;
         dropLauncher();
         console.error('sitechat: could not load the widget from ' + src + ':', error);
       });
   }
 
-  function method(name) {
-    return function () {
-      return call(name, arguments);
-    };
-  }
+  var method = (name) => (...args) => call(name, args);
 
   var api = {
     widget: {
-      load: function () {
+      load: (...args) => {
         start();
-        return call('widget.load', arguments);
+        return call('widget.load', args);
       },
       open: method('widget.open'),
       close: method('widget.close'),
-      remove: function () {
+      remove: (...args) => {
         dropLauncher();
         early = 0; // and none drawn later
-        return call('widget.remove', arguments);
+        return call('widget.remove', args);
       },
       refresh: method('widget.refresh'),
-      status: function () {
-        if (dispatch) return dispatch('widget.status', slice.call(arguments));
-        return { loaded: false, pending: loading, open: false, availability: 'hidden', unreadCount: 0 };
-      },
+      status: (...args) =>
+        dispatch
+          ? dispatch('widget.status', args)
+          : { loaded: false, pending: loading, open: false, availability: 'hidden', unreadCount: 0 },
     },
     clear: method('clear'),
-    on: function (event, listener) {
-      call('on', arguments);
-      return function () {
-        api.off(event, listener);
-      };
+    on: (...args) => {
+      call('on', args);
+      return () => api.off(args[0], args[1]);
     },
     off: method('off'),
   };
@@ -204,22 +201,21 @@
   if (settings.loadImmediately !== false) start();
 
   // Ready callbacks: the ones already queued run now; later pushes run at once.
-  ['sitechatOnReady', 'hsConversationsOnReady'].forEach(function (name) {
+  ['sitechatOnReady', 'hsConversationsOnReady'].forEach((name) => {
     var list = Array.isArray(w[name]) ? w[name] : [];
-    function run(callback) {
+    var run = (callback) => {
       if (typeof callback != 'function') {
-        console.error('sitechat: ' + name + ' holds a ' + typeof callback + ', expected functions');
-        return;
+        return console.error('sitechat: ' + name + ' holds a ' + typeof callback + ', expected functions');
       }
       try {
         callback();
       } catch (error) {
         console.error('sitechat: a ' + name + ' callback threw:', error);
       }
-    }
+    };
     list.forEach(run);
-    list.push = function () {
-      slice.call(arguments).forEach(run);
+    list.push = (...callbacks) => {
+      callbacks.forEach(run);
       return list.length;
     };
     w[name] = list;
