@@ -97,6 +97,11 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
         });
     }
     let page_size = use_state_eq(|| PAGE_SIZE);
+    // Callbacks made once per store (and once per page size): a new callback in a prop
+    // makes Yew re-render the child, and a message list re-rendering every bubble on each
+    // new message is what an append would then cost.
+    let actions = use_memo(store.clone(), |store| Actions::new(store));
+    let on_load_earlier = use_callback(page_size.clone(), |_: (), page_size| page_size.set(**page_size + PAGE_SIZE));
 
     let on_open_hash = use_callback(store.clone(), |_: (), store| store.open_window());
     use_open_hash(on_open_hash);
@@ -192,13 +197,9 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
             .filter(|m| m.author.kind == AuthorKind::Bot)
             .map(|m| m.quick_replies.clone())
             .unwrap_or_default();
-        let on_load_earlier = {
-            let page_size = page_size.clone();
-            Callback::from(move |_: ()| page_size.set(*page_size + PAGE_SIZE))
-        };
-        let on_retry = forward(&store, |store, client_id: String| store.retry(client_id));
-        let on_quick_reply =
-            forward(&store, |store, reply: QuickReply| store.quick_reply(reply.label, reply.value));
+        let on_load_earlier = on_load_earlier.clone();
+        let on_retry = actions.retry.clone();
+        let on_quick_reply = actions.quick_reply.clone();
         let footer = match chat.status() {
             Status::Ended { reason } => html! {
                 <ChatEnded
@@ -206,8 +207,8 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
                     {reason}
                     transcript_enabled={config.options.transcript_auto_send && chat.conversation_id().is_some()}
                     transcript_sent_to={store.transcript_sent_to().map(AttrValue::from)}
-                    on_start_new={forward(&store, |store, _: ()| store.start_new_chat())}
-                    on_transcript={forward(&store, |store, email: String| store.request_transcript(email))}
+                    on_start_new={actions.start_new.clone()}
+                    on_transcript={actions.transcript.clone()}
                 />
             },
             _ => {
@@ -232,12 +233,10 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
                         accept={AttrValue::from(config.options.allowed_attachment_types.join(","))}
                         enabled={chat.can_type()}
                         node_ref={composer_ref.clone()}
-                        on_input={forward(&store, |store, draft: String| store.set_draft(draft))}
-                        on_send={forward(&store, |store, _: ()| store.send())}
-                        on_files={forward(&store, |store, files: web_sys::FileList| {
-                            store.add_files((0..files.length()).filter_map(|i| files.get(i)).collect())
-                        })}
-                        on_remove_attachment={forward(&store, |store, id: u32| store.remove_upload(id))}
+                        on_input={actions.input.clone()}
+                        on_send={actions.send.clone()}
+                        on_files={actions.files.clone()}
+                        on_remove_attachment={actions.remove_attachment.clone()}
                     />
                 }
             }
@@ -309,9 +308,37 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
     }
 }
 
+/// The visitor's actions on the window, as stable callbacks (see `ChatApp`).
+struct Actions {
+    retry: Callback<String>,
+    quick_reply: Callback<QuickReply>,
+    start_new: Callback<()>,
+    transcript: Callback<String>,
+    input: Callback<String>,
+    send: Callback<()>,
+    files: Callback<web_sys::FileList>,
+    remove_attachment: Callback<u32>,
+}
+
+impl Actions {
+    fn new(store: &Rc<Store>) -> Actions {
+        Actions {
+            retry: forward(store, |store, client_id: String| store.retry(client_id)),
+            quick_reply: forward(store, |store, reply: QuickReply| store.quick_reply(reply.label, reply.value)),
+            start_new: forward(store, |store, _: ()| store.start_new_chat()),
+            transcript: forward(store, |store, email: String| store.request_transcript(email)),
+            input: forward(store, |store, draft: String| store.set_draft(draft)),
+            send: forward(store, |store, _: ()| store.send()),
+            files: forward(store, |store, files: web_sys::FileList| {
+                store.add_files((0..files.length()).filter_map(|i| files.get(i)).collect())
+            }),
+            remove_attachment: forward(store, |store, id: u32| store.remove_upload(id)),
+        }
+    }
+}
+
 /// A callback for a visitor action: it records the interaction, then forwards to a
-/// store method (a plain helper, not a hook, so it can be used inside conditional
-/// markup).
+/// store method.
 fn forward<T: 'static>(store: &Rc<Store>, f: impl Fn(&Store, T) + 'static) -> Callback<T> {
     let store = store.clone();
     Callback::from(move |value: T| {

@@ -161,7 +161,10 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 }
                 <div class="sc-group__body">
                     if !from_visitor && !system { <span class="sc-group__name">{ name.clone() }</span> }
-                    { for group.iter().enumerate().map(|(k, m)| html! {
+                    // A list of its own: `{ for }` alone would splice the bubbles between
+                    // the name and the time, and Yew matches unkeyed siblings from the
+                    // end, so each new message would rebuild every bubble of its group.
+                    <>{ for group.iter().enumerate().map(|(k, m)| html! {
                         <MessageBubble
                             key={m.key().to_owned()}
                             message={m.clone()}
@@ -169,7 +172,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                             show_sent={Some(start + k) == last_sent_visitor}
                             on_retry={props.on_retry.clone()}
                         />
-                    }) }
+                    }) }</>
                     <span class="sc-group__time">{ time }</span>
                 </div>
             </li>

@@ -94,3 +94,37 @@ async fn a_visitor_reading_older_messages_gets_a_pill_instead_of_a_jump() {
     assert!(at_bottom(&list), "the pill brings the visitor down");
     assert!(h.find(".sc-new-pill").is_none());
 }
+
+/// A message that joins its sender's group adds one bubble: the group's name and earlier
+/// bubbles stay the same DOM nodes. (Rebuilding them was what one new message cost.)
+#[wasm_bindgen_test]
+async fn a_new_message_in_a_group_adds_one_bubble_and_keeps_the_others() {
+    let mut h = Harness::new("{}").await;
+    seed(&h.namespace, &saved_conversation(3));
+    h.reload().await;
+    h.open().await;
+    let before = h.find_all(".sc-group--team .sc-bubble");
+    assert_eq!(before.len(), 3, "Ada's three messages are one group");
+    let name = h.find(".sc-group--team .sc-group__name").expect("the group's name");
+    let message = WireMessage {
+        id: "m5".into(),
+        seq: 5,
+        client_id: None,
+        author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },
+        text: "one more".into(),
+        attachments: vec![],
+        quick_replies: vec![],
+        collect_input: true,
+        at: 1_700_000_000_000 + 5 * 60_000,
+    };
+    h.store().dispatch(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
+    h.wait_for("the new bubble", |h| h.find_all(".sc-group--team .sc-bubble").len() == 4).await;
+    let after = h.find_all(".sc-group--team .sc-bubble");
+    for (i, old) in before.iter().enumerate() {
+        assert!(old.is_same_node(Some(&after[i])), "bubble {i} was rebuilt");
+        assert!(old.is_connected(), "bubble {i} left the page");
+    }
+    let name_after = h.find(".sc-group--team .sc-group__name").expect("the group's name");
+    assert!(name.is_same_node(Some(&name_after)), "the group's name was rebuilt");
+    assert_eq!(h.texts_of(".sc-bubble__text").last().map(String::as_str), Some("one more"));
+}
