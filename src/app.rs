@@ -100,7 +100,7 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
     // Callbacks made once per store (and once per page size): a new callback in a prop
     // makes Yew re-render the child, and a message list re-rendering every bubble on each
     // new message is what an append would then cost.
-    let actions = use_memo(store.clone(), |store| Actions::new(store));
+    let actions = use_memo(store.clone(), Actions::new);
     let on_load_earlier = use_callback(page_size.clone(), |_: (), page_size| page_size.set(**page_size + PAGE_SIZE));
 
     let on_open_hash = use_callback(store.clone(), |_: (), store| store.open_window());
