@@ -22,7 +22,6 @@
 //!   one is discarded with a console warning, never a crash.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
@@ -36,6 +35,7 @@ use sitechat_core::time::{instant_after_wall_minutes, UnixMillis, WallTime, Week
 use sitechat_core::i18n::{format, text, Msg};
 use sitechat_core::mime::mime_allowed;
 use sitechat_core::protocol::{Attachment, ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
+use sitechat_core::vec_map::VecMap;
 
 use crate::clock::{self, BusinessClock};
 use crate::effects::persistence::Persistence;
@@ -75,7 +75,7 @@ pub struct Store {
     transport: Rc<dyn Transport>,
     session: RefCell<Option<Session>>,
     session_token: RefCell<Option<String>>,
-    ack_timers: RefCell<BTreeMap<String, Timeout>>,
+    ack_timers: RefCell<VecMap<String, Timeout>>,
     persistence: Persistence,
     subscribers: RefCell<Vec<(u64, Subscriber)>>,
     next_subscriber: Cell<u64>,
@@ -161,7 +161,7 @@ impl Store {
             transport,
             session: RefCell::new(None),
             session_token: RefCell::new(token),
-            ack_timers: RefCell::new(BTreeMap::new()),
+            ack_timers: RefCell::new(VecMap::new()),
             persistence,
             subscribers: RefCell::new(Vec::new()),
             next_subscriber: Cell::new(1),

@@ -28,3 +28,4 @@ pub mod memory_backend;
 pub mod mime;
 pub mod protocol;
 pub mod time;
+pub mod vec_map;

@@ -13,7 +13,7 @@
 //! - a client id is stored once per visitor: a repeat gets the first ack again;
 //! - `seq` is strictly increasing within a conversation, starting at 1.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::protocol::error_code;
 use crate::protocol::limits::MAX_HISTORY_MESSAGES;
@@ -62,17 +62,17 @@ impl AgentMessage {
 #[derive(Debug, Clone)]
 pub struct MemoryBackend {
     counter: u64,
-    connections: BTreeMap<ConnectionId, Option<String>>,
+    connections: VecMap<ConnectionId, Option<String>>,
     next_connection: ConnectionId,
     /// session token → visitor id
-    visitors: BTreeMap<String, String>,
+    visitors: VecMap<String, String>,
     conversations: Vec<Conversation>,
     team_available: bool,
     agent: Author,
     bot: Author,
     transcripts: Vec<(String, String)>,
     /// Uploaded files by id, as the upload endpoint of a real server would keep them.
-    uploads: BTreeMap<String, Attachment>,
+    uploads: VecMap<String, Attachment>,
 }
 
 impl MemoryBackend {
@@ -93,15 +93,15 @@ impl MemoryBackend {
     pub fn new(agent_name: &str) -> MemoryBackend {
         MemoryBackend {
             counter: 0,
-            connections: BTreeMap::new(),
+            connections: VecMap::new(),
             next_connection: 1,
-            visitors: BTreeMap::new(),
+            visitors: VecMap::new(),
             conversations: Vec::new(),
             team_available: true,
             agent: Author { kind: AuthorKind::Agent, name: Some(agent_name.to_owned()), avatar_url: None },
             bot: Author { kind: AuthorKind::Bot, name: Some("Bot".to_owned()), avatar_url: None },
             transcripts: Vec::new(),
-            uploads: BTreeMap::new(),
+            uploads: VecMap::new(),
         }
     }
 

@@ -7,18 +7,18 @@
 //! ([`MemoryAgent::drop_connections`], [`MemoryAgent::set_reachable`]) to test reconnection.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use sitechat_core::memory_backend::{AgentMessage, ConnectionId, MemoryBackend, Outgoing};
 use sitechat_core::protocol::{Attachment, ClientCommand, EndReason};
+use sitechat_core::vec_map::VecMap;
 
 use super::{Connection, Signal, SignalSink, Transport, TransportError, UploadFuture};
 use crate::clock;
 
 struct Shared {
     backend: MemoryBackend,
-    sinks: BTreeMap<ConnectionId, SignalSink>,
+    sinks: VecMap<ConnectionId, SignalSink>,
     reachable: bool,
     /// Frames the backend received, for tests ("was a catch_up sent?").
     received: Vec<String>,
@@ -42,7 +42,7 @@ impl MemoryTransport {
     pub fn new(agent_name: &str) -> (MemoryTransport, MemoryAgent) {
         let shared = Rc::new(RefCell::new(Shared {
             backend: MemoryBackend::new(agent_name),
-            sinks: BTreeMap::new(),
+            sinks: VecMap::new(),
             reachable: true,
             received: Vec::new(),
             uploads: 0,
