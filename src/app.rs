@@ -97,9 +97,9 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
         });
     }
     let page_size = use_state_eq(|| PAGE_SIZE);
-    // Callbacks made once per store (and once per page size): a new callback in a prop
-    // makes Yew re-render the child, and a message list re-rendering every bubble on each
-    // new message is what an append would then cost.
+    // Callbacks made once per store (and once per page size): a new callback is a changed
+    // prop, so the message list, every bubble and the composer would render again on
+    // every change of the store.
     let actions = use_memo(store.clone(), Actions::new);
     let on_load_earlier = use_callback(page_size.clone(), |_: (), page_size| page_size.set(**page_size + PAGE_SIZE));
 
