@@ -13,8 +13,6 @@
 //! - a client id is stored once per visitor: a repeat gets the first ack again;
 //! - `seq` is strictly increasing within a conversation, starting at 1.
 
-use crate::vec_map::VecMap;
-
 use crate::protocol::error_code;
 use crate::protocol::limits::MAX_HISTORY_MESSAGES;
 use crate::protocol::{
@@ -22,6 +20,7 @@ use crate::protocol::{
     PROTOCOL_VERSION,
 };
 use crate::time::UnixMillis;
+use crate::vec_map::VecMap;
 
 /// Names one open connection to the backend.
 pub type ConnectionId = u32;

@@ -20,20 +20,25 @@ fn saved_conversation(n: u64) -> ChatState {
         0,
     ));
     for seq in 2..=n + 1 {
-        let message = WireMessage {
-            id: format!("m{seq}"),
-            seq,
-            client_id: None,
-            author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },
-            text: format!("message {}", seq - 1),
-            attachments: vec![],
-            quick_replies: vec![],
-            collect_input: true,
-            at: 1_700_000_000_000 + seq as i64 * 60_000,
-        };
+        let message = from_ada(seq, &format!("message {}", seq - 1));
         chat.apply(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
     }
     chat
+}
+
+/// Agent Ada's message number `seq`, a minute after the one before it.
+fn from_ada(seq: u64, text: &str) -> WireMessage {
+    WireMessage {
+        id: format!("m{seq}"),
+        seq,
+        client_id: None,
+        author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },
+        text: text.into(),
+        attachments: vec![],
+        quick_replies: vec![],
+        collect_input: true,
+        at: 1_700_000_000_000 + seq as i64 * 60_000,
+    }
 }
 
 /// Stores `chat` as an earlier visit of this visitor would have.
@@ -75,17 +80,7 @@ async fn a_visitor_reading_older_messages_gets_a_pill_instead_of_a_jump() {
     flush().await;
     // A new message arrives while the visitor reads: the conversation resumes on the
     // in-memory backend, which knows nothing of it, so deliver the frame directly.
-    let message = WireMessage {
-        id: "m202".into(),
-        seq: 202,
-        client_id: None,
-        author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },
-        text: "a new one".into(),
-        attachments: vec![],
-        quick_replies: vec![],
-        collect_input: true,
-        at: 1_700_000_000_000 + 201 * 60_000,
-    };
+    let message = from_ada(202, "a new one");
     h.store().dispatch(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
     flush().await;
     assert_eq!(list.scroll_top(), 0, "not pulled down");
@@ -106,17 +101,7 @@ async fn a_new_message_in_a_group_adds_one_bubble_and_keeps_the_others() {
     let before = h.find_all(".sc-group--team .sc-bubble");
     assert_eq!(before.len(), 3, "Ada's three messages are one group");
     let name = h.find(".sc-group--team .sc-group__name").expect("the group's name");
-    let message = WireMessage {
-        id: "m5".into(),
-        seq: 5,
-        client_id: None,
-        author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },
-        text: "one more".into(),
-        attachments: vec![],
-        quick_replies: vec![],
-        collect_input: true,
-        at: 1_700_000_000_000 + 5 * 60_000,
-    };
+    let message = from_ada(5, "one more");
     h.store().dispatch(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
     h.wait_for("the new bubble", |h| h.find_all(".sc-group--team .sc-bubble").len() == 4).await;
     let after = h.find_all(".sc-group--team .sc-bubble");
