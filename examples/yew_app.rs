@@ -40,7 +40,9 @@ fn App() -> Html {
             let config: Rc<Config> = config.clone();
             html! { <ChatWidget {config} transport={transport.clone()} /> }
         }
-        Err(errors) => html! { <pre class="error">{ format!("the chat config is invalid:\n{errors}") }</pre> },
+        Err(errors) => {
+            html! { <pre class="error">{ format!("the chat config is invalid:\n{errors}") }</pre> }
+        }
     };
     html! {
         <main>

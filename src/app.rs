@@ -49,7 +49,9 @@ pub struct ChatAppProps {
 
 impl PartialEq for ChatAppProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.store, &other.store) && self.inline == other.inline && self.focus_launcher == other.focus_launcher
+        Rc::ptr_eq(&self.store, &other.store)
+            && self.inline == other.inline
+            && self.focus_launcher == other.focus_launcher
     }
 }
 
@@ -101,7 +103,8 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
     // prop, so the message list, every bubble and the composer would render again on
     // every change of the store.
     let actions = use_memo(store.clone(), Actions::new);
-    let on_load_earlier = use_callback(page_size.clone(), |_: (), page_size| page_size.set(**page_size + PAGE_SIZE));
+    let on_load_earlier =
+        use_callback(page_size.clone(), |_: (), page_size| page_size.set(**page_size + PAGE_SIZE));
 
     let on_open_hash = use_callback(store.clone(), |_: (), store| store.open_window());
     use_open_hash(on_open_hash);
@@ -160,7 +163,9 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
     let chat = store.chat();
     let has_conversation = chat.conversation_id().is_some() || !chat.messages().is_empty();
     // An ongoing conversation is never hidden away from the visitor mid-chat.
-    if store.backend_refused() || (matches!(decision.state, AvailabilityState::Hidden) && !has_conversation) {
+    if store.backend_refused()
+        || (matches!(decision.state, AvailabilityState::Hidden) && !has_conversation)
+    {
         return html! { <div class="sc-live sc-visually-hidden" aria-live="polite"></div> };
     }
     let open = inline || chat.is_window_open();
@@ -170,17 +175,27 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
     let name = AttrValue::from(profile.name.clone());
 
     let (status, away) = match &decision.state {
-        AvailabilityState::Available { response_time } => (response_time_line(locale, *response_time), false),
-        AvailabilityState::Away { display: AwayDisplay::Message(message) } => (Some(AttrValue::from(message.clone())), true),
-        AvailabilityState::Away { display: AwayDisplay::ResponseTime(time) } => {
-            (response_time_line(locale, *time).or(Some(AttrValue::Static(text(locale, Msg::AwayNow)))), true)
+        AvailabilityState::Available { response_time } => {
+            (response_time_line(locale, *response_time), false)
         }
+        AvailabilityState::Away { display: AwayDisplay::Message(message) } => {
+            (Some(AttrValue::from(message.clone())), true)
+        }
+        AvailabilityState::Away { display: AwayDisplay::ResponseTime(time) } => (
+            response_time_line(locale, *time)
+                .or(Some(AttrValue::Static(text(locale, Msg::AwayNow)))),
+            true,
+        ),
         AvailabilityState::Hidden => (Some(AttrValue::Static(text(locale, Msg::AwayNow))), true),
     };
     let meeting = profile.meetings_link().map(|url| MeetingLink {
         url: AttrValue::from(url.to_owned()),
         text: AttrValue::from(
-            profile.meetings.link_text.clone().unwrap_or_else(|| text(locale, Msg::BookMeeting).to_owned()),
+            profile
+                .meetings
+                .link_text
+                .clone()
+                .unwrap_or_else(|| text(locale, Msg::BookMeeting).to_owned()),
         ),
     });
 
@@ -289,7 +304,8 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
             </>
         };
     }
-    let launcher_label = if open { text(locale, Msg::CloseChat) } else { text(locale, Msg::OpenChat) };
+    let launcher_label =
+        if open { text(locale, Msg::CloseChat) } else { text(locale, Msg::OpenChat) };
     html! {
         <>
             <div class="sc-live sc-visually-hidden" aria-live="polite" aria-atomic="true">{ store.announcement() }</div>
@@ -324,7 +340,9 @@ impl Actions {
     fn new(store: &Rc<Store>) -> Actions {
         Actions {
             retry: forward(store, |store, client_id: String| store.retry(client_id)),
-            quick_reply: forward(store, |store, reply: QuickReply| store.quick_reply(reply.label, reply.value)),
+            quick_reply: forward(store, |store, reply: QuickReply| {
+                store.quick_reply(reply.label, reply.value)
+            }),
             start_new: forward(store, |store, _: ()| store.start_new_chat()),
             transcript: forward(store, |store, email: String| store.request_transcript(email)),
             input: forward(store, |store, draft: String| store.set_draft(draft)),

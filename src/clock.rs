@@ -15,7 +15,8 @@ extern "C" {
     /// with `catch` so that the `RangeError` of an unknown zone becomes an `Err` instead
     /// of an exception unwinding through wasm.
     #[wasm_bindgen(catch, js_namespace = Intl, js_name = DateTimeFormat)]
-    fn date_time_format(locales: &Array, options: &Object) -> Result<Intl::DateTimeFormat, JsValue>;
+    fn date_time_format(locales: &Array, options: &Object)
+        -> Result<Intl::DateTimeFormat, JsValue>;
 }
 
 /// Why a wall clock could not be produced.
@@ -49,7 +50,8 @@ impl BusinessClock {
     /// does not know it.
     pub fn new(time_zone: &str) -> Result<BusinessClock, ClockError> {
         let options = Object::new();
-        let set = |k: &str, v: &str| Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+        let set =
+            |k: &str, v: &str| Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
         let ok = set("timeZone", time_zone)
             .and_then(|_| set("weekday", "short"))
             .and_then(|_| set("hour", "2-digit"))
@@ -72,8 +74,10 @@ impl BusinessClock {
         let mut hour = None;
         let mut minute = None;
         for part in parts.iter() {
-            let kind = Reflect::get(&part, &JsValue::from_str("type")).ok().and_then(|v| v.as_string());
-            let value = Reflect::get(&part, &JsValue::from_str("value")).ok().and_then(|v| v.as_string());
+            let kind =
+                Reflect::get(&part, &JsValue::from_str("type")).ok().and_then(|v| v.as_string());
+            let value =
+                Reflect::get(&part, &JsValue::from_str("value")).ok().and_then(|v| v.as_string());
             match (kind.as_deref(), value) {
                 (Some("weekday"), Some(v)) => weekday = Weekday::parse(&v),
                 (Some("hour"), Some(v)) => hour = v.parse::<u16>().ok(),
@@ -83,7 +87,9 @@ impl BusinessClock {
         }
         match (weekday, hour, minute) {
             // Some engines print midnight as "24" even with h23; treat it as 0.
-            (Some(d), Some(h), Some(m)) if h <= 24 && m < 60 => Ok(WallTime::new(d, (h % 24) * 60 + m)),
+            (Some(d), Some(h), Some(m)) if h <= 24 && m < 60 => {
+                Ok(WallTime::new(d, (h % 24) * 60 + m))
+            }
             _ => Err(ClockError::Unreadable(format!("unexpected parts at {instant}"))),
         }
     }

@@ -20,10 +20,10 @@ pub mod demo;
 pub mod effects;
 pub mod embed;
 pub mod hooks;
-pub mod store;
-pub mod transport;
 mod mount;
+pub mod store;
 pub mod time_label;
+pub mod transport;
 
 pub use app::{ChatApp, ChatAppProps};
 pub use component::{ChatWidget, ChatWidgetProps};

@@ -16,8 +16,8 @@ use yew::AppHandle;
 use crate::app::{ChatApp, ChatAppProps};
 use crate::embed::early_launcher::retire as retire_early_launcher;
 use crate::embed::host::Host;
-use crate::embed::viewport::ViewportFollower;
 use crate::embed::settings::{find_transport, TransportSetting};
+use crate::embed::viewport::ViewportFollower;
 use crate::hooks::loaded_with_open_hash;
 use crate::store::Store;
 use crate::transport::js_bridge::JsBridgeTransport;
@@ -37,8 +37,12 @@ pub enum MountError {
 impl std::fmt::Display for MountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            MountError::Config(errors) => write!(f, "sitechat: the config has errors, the widget is not shown:\n{errors}"),
-            MountError::Dom(why) => write!(f, "sitechat: could not add the widget to the page: {why}"),
+            MountError::Config(errors) => {
+                write!(f, "sitechat: the config has errors, the widget is not shown:\n{errors}")
+            }
+            MountError::Dom(why) => {
+                write!(f, "sitechat: could not add the widget to the page: {why}")
+            }
         }
     }
 }
@@ -140,7 +144,10 @@ pub fn demo_agent() -> Option<MemoryAgent> {
     DEMO_AGENT.with(|a| a.borrow().clone())
 }
 
-pub(crate) fn transport_from_settings(window: &web_sys::Window, config: &Config) -> Result<Rc<dyn Transport>, MountError> {
+pub(crate) fn transport_from_settings(
+    window: &web_sys::Window,
+    config: &Config,
+) -> Result<Rc<dyn Transport>, MountError> {
     match find_transport(window).map_err(MountError::Config)? {
         TransportSetting::Memory => {
             let (transport, agent) = MemoryTransport::new(&config.profile.name);

@@ -25,16 +25,18 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
-use sitechat_core::config::Config;
-use sitechat_core::conversation::{ChatEvent, ChatState, Effect, Notification};
-use sitechat_core::i18n::Locale;
 use sitechat_core::availability::{evaluate, AvailabilityState, Decision, TeamStatus};
 use sitechat_core::bytes::format_bytes;
 use sitechat_core::config::Availability;
-use sitechat_core::time::{instant_after_wall_minutes, UnixMillis, WallTime, Weekday};
+use sitechat_core::config::Config;
+use sitechat_core::conversation::{ChatEvent, ChatState, Effect, Notification};
+use sitechat_core::i18n::Locale;
 use sitechat_core::i18n::{format, text, Msg};
 use sitechat_core::mime::mime_allowed;
-use sitechat_core::protocol::{Attachment, ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
+use sitechat_core::protocol::{
+    Attachment, ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION,
+};
+use sitechat_core::time::{instant_after_wall_minutes, UnixMillis, WallTime, Weekday};
 use sitechat_core::vec_map::VecMap;
 
 use crate::clock::{self, BusinessClock};
@@ -127,7 +129,12 @@ impl Drop for Subscription {
 
 impl Store {
     /// A store for `config`, restoring what `persistence` holds, on the browser's clock.
-    pub fn new(config: Rc<Config>, locale: Locale, transport: Rc<dyn Transport>, persistence: Persistence) -> Rc<Store> {
+    pub fn new(
+        config: Rc<Config>,
+        locale: Locale,
+        transport: Rc<dyn Transport>,
+        persistence: Persistence,
+    ) -> Rc<Store> {
         Store::with_clock(config, locale, transport, persistence, Rc::new(clock::now))
     }
 
@@ -143,7 +150,9 @@ impl Store {
             Availability::BusinessHours { time_zone, .. } => match BusinessClock::new(time_zone) {
                 Ok(clock) => Some(clock),
                 Err(err) => {
-                    gloo::console::error!(format!("sitechat: {err}; opening hours are read as UTC"));
+                    gloo::console::error!(format!(
+                        "sitechat: {err}; opening hours are read as UTC"
+                    ));
                     BusinessClock::new("UTC").ok()
                 }
             },
@@ -195,7 +204,8 @@ impl Store {
         // anything, so those modes connect at load (nothing is sent but `hello`).
         let needs_presence = matches!(
             store.config.availability,
-            Availability::TeamStatus { .. } | Availability::BusinessHours { when_team_away: Some(_), .. }
+            Availability::TeamStatus { .. }
+                | Availability::BusinessHours { when_team_away: Some(_), .. }
         );
         if returning || needs_presence {
             store.ensure_session();
@@ -265,7 +275,8 @@ impl Store {
 
     fn changed(&self) {
         self.revision.set(self.revision.get() + 1);
-        let subscribers: Vec<Rc<dyn Fn()>> = self.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
+        let subscribers: Vec<Rc<dyn Fn()>> =
+            self.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
         for notify in subscribers {
             notify();
         }
@@ -302,7 +313,9 @@ impl Store {
                     Notification::TranscriptRequested { email } => {
                         *self.transcript_sent_to.borrow_mut() = Some(email.clone());
                     }
-                    Notification::ConversationStarted { .. } => *self.transcript_sent_to.borrow_mut() = None,
+                    Notification::ConversationStarted { .. } => {
+                        *self.transcript_sent_to.borrow_mut() = None
+                    }
                     _ => {}
                 }
                 let sinks: Vec<NotificationSink> = self.notification_sinks.borrow().clone();
@@ -319,7 +332,9 @@ impl Store {
             return;
         }
         let me = self.me.clone();
-        let hello = Rc::new(move || me.upgrade().map(|s| s.hello()).unwrap_or_else(|| ClientCommand::Ping { nonce: 0 }));
+        let hello = Rc::new(move || {
+            me.upgrade().map(|s| s.hello()).unwrap_or_else(|| ClientCommand::Ping { nonce: 0 })
+        });
         let me = self.me.clone();
         let on_event = Rc::new(move |event: SessionEvent| {
             if let Some(store) = me.upgrade() {
@@ -334,10 +349,16 @@ impl Store {
         let chat = self.chat.borrow();
         let resume = chat
             .conversation_id()
-            .map(|id| vec![ResumePoint { conversation_id: id.to_owned(), after_seq: chat.last_seq() }])
+            .map(|id| {
+                vec![ResumePoint { conversation_id: id.to_owned(), after_seq: chat.last_seq() }]
+            })
             .unwrap_or_default();
         ClientCommand::Hello {
-            session_token: self.session_token.borrow().clone().or_else(|| self.persistence.load_session_token()),
+            session_token: self
+                .session_token
+                .borrow()
+                .clone()
+                .or_else(|| self.persistence.load_session_token()),
             protocol: PROTOCOL_VERSION,
             page_url: page_url(),
             locale: self.locale.code().to_owned(),
@@ -366,7 +387,9 @@ impl Store {
                 self.persistence.forget_session_token();
             }
             SessionEvent::Refused { message } => {
-                gloo::console::error!(format!("sitechat: the backend refused this widget and it is hidden: {message}"));
+                gloo::console::error!(format!(
+                    "sitechat: the backend refused this widget and it is hidden: {message}"
+                ));
                 self.backend_refused.set(true);
                 self.changed();
             }
@@ -595,13 +618,17 @@ impl Store {
                     let now = self.now();
                     self.dispatch(ChatEvent::Connected { now });
                 } else {
-                    if self.chat.borrow().outbox_len() > 0 || self.chat.borrow().conversation_id().is_some() {
+                    if self.chat.borrow().outbox_len() > 0
+                        || self.chat.borrow().conversation_id().is_some()
+                    {
                         self.ensure_session();
                     }
                     self.changed();
                 }
             }
-            Err(err) => gloo::console::warn!(format!("sitechat: ignored another tab's chat ({err})")),
+            Err(err) => {
+                gloo::console::warn!(format!("sitechat: ignored another tab's chat ({err})"))
+            }
         }
     }
 
@@ -651,7 +678,8 @@ impl Store {
             if composer.uploads.iter().any(|u| u.attachment.is_none()) {
                 return;
             }
-            let attachments: Vec<Attachment> = composer.uploads.iter().filter_map(|u| u.attachment.clone()).collect();
+            let attachments: Vec<Attachment> =
+                composer.uploads.iter().filter_map(|u| u.attachment.clone()).collect();
             (composer.draft.trim().to_owned(), attachments)
         };
         if text.is_empty() && attachments.is_empty() {
@@ -711,7 +739,8 @@ impl Store {
                         }
                         Err(err) => {
                             composer.uploads.retain(|u| u.id != id);
-                            composer.error = Some(format(store.locale, Msg::LoadFailed, &[("reason", &err.0)]));
+                            composer.error =
+                                Some(format(store.locale, Msg::LoadFailed, &[("reason", &err.0)]));
                         }
                     }
                 }

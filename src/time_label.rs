@@ -20,7 +20,9 @@ thread_local! {
 
 fn formatter(locale: Locale, with_day: bool) -> Intl::DateTimeFormat {
     FORMATS.with(|cache| {
-        if let Some((_, _, f)) = cache.borrow().iter().find(|(l, d, _)| *l == locale && *d == with_day) {
+        if let Some((_, _, f)) =
+            cache.borrow().iter().find(|(l, d, _)| *l == locale && *d == with_day)
+        {
             return f.clone();
         }
         let options = Object::new();

@@ -113,11 +113,19 @@ impl AvailabilityState {
 /// ```
 pub fn evaluate(config: &Config, now: WallTime, team: TeamStatus) -> Decision {
     let Availability::BusinessHours { ranges, .. } = &config.availability else {
-        return Decision { state: state_when(config, true, team), next_change: None, minutes_until_change: None };
+        return Decision {
+            state: state_when(config, true, team),
+            next_change: None,
+            minutes_until_change: None,
+        };
     };
     let open_now = is_open(ranges, now);
     let state = state_when(config, open_now, team);
-    let minutes = if state_when(config, !open_now, team) == state { None } else { minutes_until_flip(ranges, now, open_now) };
+    let minutes = if state_when(config, !open_now, team) == state {
+        None
+    } else {
+        minutes_until_flip(ranges, now, open_now)
+    };
     Decision {
         state,
         next_change: minutes.map(|m| WallTime::from_minute_of_week(now.minute_of_week() + m)),
@@ -144,7 +152,9 @@ fn minutes_until_flip(ranges: &[WeeklyRange], now: WallTime, open_now: bool) -> 
         .collect();
     distances.sort_unstable();
     distances.dedup();
-    distances.into_iter().find(|d| is_open(ranges, WallTime::from_minute_of_week(now_m + d)) != open_now)
+    distances
+        .into_iter()
+        .find(|d| is_open(ranges, WallTime::from_minute_of_week(now_m + d)) != open_now)
 }
 
 /// The state for a given openness (always "open" outside business-hours mode).
@@ -161,11 +171,13 @@ fn state_when(config: &Config, open: bool, team: TeamStatus) -> AvailabilityStat
                 apply(when_away, response_time)
             }
         }
-        Availability::BusinessHours { outside_hours, when_team_away, .. } => match (open, when_team_away) {
-            (false, _) => apply(outside_hours, response_time),
-            (true, Some(behavior)) if !team.is_available() => apply(behavior, response_time),
-            (true, _) => available,
-        },
+        Availability::BusinessHours { outside_hours, when_team_away, .. } => {
+            match (open, when_team_away) {
+                (false, _) => apply(outside_hours, response_time),
+                (true, Some(behavior)) if !team.is_available() => apply(behavior, response_time),
+                (true, _) => available,
+            }
+        }
     };
     if config.bot.enabled && state == AvailabilityState::Hidden {
         // The bot answers, so the widget must stay reachable.
@@ -181,8 +193,12 @@ fn state_when(config: &Config, open: bool, team: TeamStatus) -> AvailabilityStat
 
 fn apply(behavior: &AwayBehavior, response_time: Option<ResponseTime>) -> AvailabilityState {
     match behavior {
-        AwayBehavior::AwayMessage(message) => AvailabilityState::Away { display: AwayDisplay::Message(message.clone()) },
-        AwayBehavior::ResponseTime => AvailabilityState::Away { display: AwayDisplay::ResponseTime(response_time) },
+        AwayBehavior::AwayMessage(message) => {
+            AvailabilityState::Away { display: AwayDisplay::Message(message.clone()) }
+        }
+        AwayBehavior::ResponseTime => {
+            AvailabilityState::Away { display: AwayDisplay::ResponseTime(response_time) }
+        }
         AwayBehavior::Hide => AvailabilityState::Hidden,
     }
 }
@@ -208,7 +224,9 @@ mod tests {
     }
 
     fn hours(ranges: serde_json::Value, outside: serde_json::Value) -> Config {
-        config(json!({ "mode": "business_hours", "time_zone": "Europe/Paris", "hours": ranges, "outside_hours": outside }))
+        config(
+            json!({ "mode": "business_hours", "time_zone": "Europe/Paris", "hours": ranges, "outside_hours": outside }),
+        )
     }
 
     const HIDE: fn() -> serde_json::Value = || json!({ "behavior": "hide" });
@@ -228,11 +246,25 @@ mod tests {
         let c = config(json!({ "mode": "always", "typical_response_time": "within_a_day" }));
         for team in [TeamStatus::Unknown, TeamStatus::Away, TeamStatus::Available] {
             let d = evaluate(&c, at(Sun, 3, 0), team);
-            assert_eq!(d, Decision { state: available(Some(ResponseTime::WithinADay)), next_change: None, minutes_until_change: None });
+            assert_eq!(
+                d,
+                Decision {
+                    state: available(Some(ResponseTime::WithinADay)),
+                    next_change: None,
+                    minutes_until_change: None
+                }
+            );
         }
-        let d = evaluate(&config(json!({ "mode": "always", "typical_response_time": null })), at(Mon, 0, 0), TeamStatus::Unknown);
+        let d = evaluate(
+            &config(json!({ "mode": "always", "typical_response_time": null })),
+            at(Mon, 0, 0),
+            TeamStatus::Unknown,
+        );
         assert_eq!(d.state, available(None));
-        assert_eq!(evaluate(&Config::default(), at(Tue, 1, 0), TeamStatus::Away).state, available(FEW_MIN));
+        assert_eq!(
+            evaluate(&Config::default(), at(Tue, 1, 0), TeamStatus::Away).state,
+            available(FEW_MIN)
+        );
     }
 
     #[test]
@@ -240,7 +272,10 @@ mod tests {
         let c = config(json!({ "mode": "team_status", "typical_response_time": "few_hours",
             "when_away": { "behavior": "away_message", "message": "Back soon" } }));
         let now = at(Wed, 10, 0);
-        assert_eq!(evaluate(&c, now, TeamStatus::Available).state, available(Some(ResponseTime::FewHours)));
+        assert_eq!(
+            evaluate(&c, now, TeamStatus::Available).state,
+            available(Some(ResponseTime::FewHours))
+        );
         assert_eq!(evaluate(&c, now, TeamStatus::Away).state, away_message("Back soon"));
         assert_eq!(evaluate(&c, now, TeamStatus::Unknown).state, away_message("Back soon"));
         assert_eq!(evaluate(&c, now, TeamStatus::Away).next_change, None);
@@ -265,7 +300,8 @@ mod tests {
     fn outside_hours_behaviours() {
         let ranges = json!([{ "days": "mon", "from": "09:00", "to": "17:00" }]);
         let night = at(Mon, 20, 0);
-        let msg = hours(ranges.clone(), json!({ "behavior": "away_message", "message": "We're away" }));
+        let msg =
+            hours(ranges.clone(), json!({ "behavior": "away_message", "message": "We're away" }));
         assert_eq!(evaluate(&msg, night, TeamStatus::Available).state, away_message("We're away"));
         let rt = hours(ranges.clone(), json!({ "behavior": "response_time" }));
         assert_eq!(
@@ -287,7 +323,10 @@ mod tests {
         assert_eq!(evaluate(&c, noon, TeamStatus::Available).state, available(FEW_MIN));
         assert_eq!(evaluate(&c, noon, TeamStatus::Away).state, away_message("All agents busy"));
         assert_eq!(evaluate(&c, noon, TeamStatus::Unknown).state, away_message("All agents busy"));
-        assert_eq!(evaluate(&c, at(Thu, 21, 0), TeamStatus::Available).state, away_message("Closed"));
+        assert_eq!(
+            evaluate(&c, at(Thu, 21, 0), TeamStatus::Available).state,
+            away_message("Closed")
+        );
         // Without when_team_away, presence is ignored inside hours.
         let plain = hours(json!([{ "days": "every_day", "from": "08:00", "to": "20:00" }]), HIDE());
         assert_eq!(evaluate(&plain, noon, TeamStatus::Away).state, available(FEW_MIN));
@@ -329,7 +368,10 @@ mod tests {
         assert_eq!((d.next_change, d.minutes_until_change), (Some(at(Mon, 1, 0)), Some(30)));
         let d = evaluate(&c, at(Mon, 1, 0), t);
         assert_eq!(d.state, AvailabilityState::Hidden);
-        assert_eq!((d.next_change, d.minutes_until_change), (Some(at(Sun, 23, 0)), Some(6 * 1440 + 22 * 60)));
+        assert_eq!(
+            (d.next_change, d.minutes_until_change),
+            (Some(at(Sun, 23, 0)), Some(6 * 1440 + 22 * 60))
+        );
         let d = evaluate(&c, at(Sun, 22, 0), t);
         assert_eq!((d.next_change, d.minutes_until_change), (Some(at(Sun, 23, 0)), Some(60)));
     }
@@ -352,7 +394,10 @@ mod tests {
         let d = evaluate(&c, at(Sat, 23, 59), TeamStatus::Unknown);
         assert_eq!(d.state, available(FEW_MIN));
         assert_eq!((d.next_change, d.minutes_until_change), (Some(at(Sun, 0, 0)), Some(1)));
-        assert_eq!(evaluate(&c, at(Sun, 0, 0), TeamStatus::Unknown).state, AvailabilityState::Hidden);
+        assert_eq!(
+            evaluate(&c, at(Sun, 0, 0), TeamStatus::Unknown).state,
+            AvailabilityState::Hidden
+        );
     }
 
     #[test]
@@ -370,12 +415,18 @@ mod tests {
     fn open_all_week_never_changes() {
         let c = hours(json!([{ "days": "every_day", "from": "00:00", "to": "24:00" }]), HIDE());
         let d = evaluate(&c, at(Thu, 4, 0), TeamStatus::Unknown);
-        assert_eq!(d, Decision { state: available(FEW_MIN), next_change: None, minutes_until_change: None });
+        assert_eq!(
+            d,
+            Decision { state: available(FEW_MIN), next_change: None, minutes_until_change: None }
+        );
         // Back-to-back overnight ranges (noon to noon, built directly) cover every minute too.
         let c = Config {
             availability: Availability::BusinessHours {
                 time_zone: "UTC".into(),
-                ranges: Weekday::ALL.iter().map(|&day| WeeklyRange { day, from: 12 * 60, to: 12 * 60 }).collect(),
+                ranges: Weekday::ALL
+                    .iter()
+                    .map(|&day| WeeklyRange { day, from: 12 * 60, to: 12 * 60 })
+                    .collect(),
                 typical_response_time: None,
                 outside_hours: AwayBehavior::Hide,
                 when_team_away: None,
@@ -393,7 +444,10 @@ mod tests {
             "when_team_away": { "behavior": "away_message", "message": "Away" } }));
         let d = evaluate(&c, at(Mon, 10, 0), TeamStatus::Away);
         assert_eq!((d.state, d.next_change), (away_message("Away"), None));
-        assert_eq!(evaluate(&c, at(Mon, 10, 0), TeamStatus::Available).next_change, Some(at(Mon, 17, 0)));
+        assert_eq!(
+            evaluate(&c, at(Mon, 10, 0), TeamStatus::Available).next_change,
+            Some(at(Mon, 17, 0))
+        );
     }
 
     #[test]
@@ -401,7 +455,10 @@ mod tests {
         let mut c = hours(json!([{ "days": "mon", "from": "09:00", "to": "17:00" }]), HIDE());
         c.bot = Bot { enabled: true, collect_input: true };
         let d = evaluate(&c, at(Mon, 20, 0), TeamStatus::Unknown);
-        assert_eq!(d.state, AvailabilityState::Away { display: AwayDisplay::ResponseTime(FEW_MIN) });
+        assert_eq!(
+            d.state,
+            AvailabilityState::Away { display: AwayDisplay::ResponseTime(FEW_MIN) }
+        );
         assert!(d.state.is_visible());
 
         let mut c = config(json!({ "mode": "business_hours", "time_zone": "UTC",
@@ -409,7 +466,10 @@ mod tests {
             "outside_hours": { "behavior": "hide" },
             "when_team_away": { "behavior": "away_message", "message": "Our bot can help" } }));
         c.bot.enabled = true;
-        assert_eq!(evaluate(&c, at(Mon, 20, 0), TeamStatus::Unknown).state, away_message("Our bot can help"));
+        assert_eq!(
+            evaluate(&c, at(Mon, 20, 0), TeamStatus::Unknown).state,
+            away_message("Our bot can help")
+        );
 
         let mut c = config(json!({ "mode": "team_status", "when_away": { "behavior": "hide" } }));
         c.bot.enabled = true;
@@ -419,15 +479,24 @@ mod tests {
     // ---- property: next_change is exactly the first minute at which the state differs ----
 
     fn arb_behavior() -> impl Strategy<Value = AwayBehavior> {
-        prop_oneof![Just(AwayBehavior::Hide), Just(AwayBehavior::ResponseTime), Just(AwayBehavior::AwayMessage("away".into()))]
+        prop_oneof![
+            Just(AwayBehavior::Hide),
+            Just(AwayBehavior::ResponseTime),
+            Just(AwayBehavior::AwayMessage("away".into()))
+        ]
     }
 
     fn arb_config() -> impl Strategy<Value = Config> {
         let range = (0u32..7, 0u16..1440, 1u16..=1440)
             .prop_filter("empty range", |(_, f, t)| f != t)
             .prop_map(|(d, from, to)| WeeklyRange { day: Weekday::from_index(d), from, to });
-        (prop::collection::vec(range, 0..6), arb_behavior(), prop::option::of(arb_behavior()), any::<bool>()).prop_map(
-            |(ranges, outside_hours, when_team_away, bot)| Config {
+        (
+            prop::collection::vec(range, 0..6),
+            arb_behavior(),
+            prop::option::of(arb_behavior()),
+            any::<bool>(),
+        )
+            .prop_map(|(ranges, outside_hours, when_team_away, bot)| Config {
                 availability: Availability::BusinessHours {
                     time_zone: "UTC".into(),
                     ranges,
@@ -437,8 +506,7 @@ mod tests {
                 },
                 bot: Bot { enabled: bot, collect_input: true },
                 ..Config::default()
-            },
-        )
+            })
     }
 
     fn arb_team() -> impl Strategy<Value = TeamStatus> {

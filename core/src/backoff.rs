@@ -22,7 +22,9 @@ pub const MAX_DELAY_MS: u32 = 30_000;
 /// assert!(reconnect_delay_ms(40, 0.5) <= MAX_DELAY_MS);
 /// ```
 pub fn reconnect_delay_ms(attempt: u32, unit: f64) -> u32 {
-    let cap = BASE_DELAY_MS.saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX)).min(MAX_DELAY_MS);
+    let cap = BASE_DELAY_MS
+        .saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX))
+        .min(MAX_DELAY_MS);
     let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.5 };
     let half = cap / 2;
     let jitter = (f64::from(cap - half) * unit) as u32;

@@ -197,7 +197,9 @@ mod tests {
 
     #[test]
     fn rejects_everything_else_without_panicking() {
-        for bad in ["", "#", "2f5bea", "#2f5be", "#2f5beaa", "#ggg", "#12345é", "red", "#é", "# fff"] {
+        for bad in
+            ["", "#", "2f5bea", "#2f5be", "#2f5beaa", "#ggg", "#12345é", "red", "#é", "# fff"]
+        {
             assert_eq!(Rgb::parse(bad), Err(ColorParseError { input: bad.to_owned() }), "{bad}");
         }
     }
@@ -235,7 +237,9 @@ mod tests {
     fn readable_text_color_reaches_aa_on_every_grey_and_a_colour_grid() {
         let greys = (0..=255u8).map(|v| Rgb::new(v, v, v));
         let grid = (0..=255u8).step_by(17).flat_map(|r| {
-            (0..=255u8).step_by(17).flat_map(move |g| (0..=255u8).step_by(17).map(move |b| Rgb::new(r, g, b)))
+            (0..=255u8)
+                .step_by(17)
+                .flat_map(move |g| (0..=255u8).step_by(17).map(move |b| Rgb::new(r, g, b)))
         });
         for bg in greys.chain(grid) {
             let ratio = contrast_ratio(bg, bg.readable_text_color());
@@ -252,6 +256,9 @@ mod tests {
 
     #[test]
     fn serialises_as_css() {
-        assert_eq!(serde_json::to_string(&Rgb::new(0xab, 0xcd, 0xef)).ok(), Some("\"#abcdef\"".to_owned()));
+        assert_eq!(
+            serde_json::to_string(&Rgb::new(0xab, 0xcd, 0xef)).ok(),
+            Some("\"#abcdef\"".to_owned())
+        );
     }
 }

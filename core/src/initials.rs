@@ -30,7 +30,8 @@ pub fn initials(name: &str) -> String {
 fn first_letter(word: &str) -> Option<&str> {
     let (start, letter) = word.char_indices().find(|(_, c)| c.is_alphabetic())?;
     let after = start + letter.len_utf8();
-    let marks: usize = word.get(after..)?.chars().take_while(|&c| is_combining_mark(c)).map(char::len_utf8).sum();
+    let marks: usize =
+        word.get(after..)?.chars().take_while(|&c| is_combining_mark(c)).map(char::len_utf8).sum();
     word.get(start..after + marks)
 }
 

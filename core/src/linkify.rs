@@ -114,7 +114,9 @@ fn url_at(rest: &str, prev: Option<char>) -> Option<(usize, String)> {
     let prefix = prefix_of(rest)?;
     let starts_word = match prefix {
         Prefix::Web(_) | Prefix::Mailto => prev.is_none_or(|p| !p.is_alphanumeric()),
-        Prefix::Www => prev.is_none_or(|p| !p.is_alphanumeric() && !matches!(p, '.' | '-' | '_' | '/' | '@')),
+        Prefix::Www => {
+            prev.is_none_or(|p| !p.is_alphanumeric() && !matches!(p, '.' | '-' | '_' | '/' | '@'))
+        }
     };
     if !starts_word || !promising(rest, prefix) {
         return None;
@@ -136,21 +138,35 @@ fn url_at(rest: &str, prev: Option<char>) -> Option<(usize, String)> {
 /// (`local@domain`) for `mailto:`, a host with at least two labels after `www.`.
 fn promising(s: &str, prefix: Prefix) -> bool {
     match prefix {
-        Prefix::Web(len) => s.get(len..).and_then(|r| r.chars().next()).is_some_and(char::is_alphanumeric),
+        Prefix::Web(len) => {
+            s.get(len..).and_then(|r| r.chars().next()).is_some_and(char::is_alphanumeric)
+        }
         Prefix::Mailto => {
             let address = s.get("mailto:".len()..).unwrap_or("");
-            let local_len: usize =
-                address.chars().take_while(|&c| is_local_char(c)).take(MAX_LOCAL_PART + 1).map(char::len_utf8).sum();
+            let local_len: usize = address
+                .chars()
+                .take_while(|&c| is_local_char(c))
+                .take(MAX_LOCAL_PART + 1)
+                .map(char::len_utf8)
+                .sum();
             let after_local = &address[local_len..];
             local_len > 0
-                && after_local.strip_prefix('@').and_then(|d| d.chars().next()).is_some_and(char::is_alphanumeric)
+                && after_local
+                    .strip_prefix('@')
+                    .and_then(|d| d.chars().next())
+                    .is_some_and(char::is_alphanumeric)
         }
         Prefix::Www => {
             let after_www = s.get("www.".len()..).unwrap_or("");
-            let label_len = after_www.find(|c: char| !(c.is_alphanumeric() || c == '-')).unwrap_or(after_www.len());
+            let label_len = after_www
+                .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .unwrap_or(after_www.len());
             let after_label = &after_www[label_len..];
             after_www.chars().next().is_some_and(char::is_alphanumeric)
-                && after_label.strip_prefix('.').and_then(|r| r.chars().next()).is_some_and(char::is_alphanumeric)
+                && after_label
+                    .strip_prefix('.')
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_alphanumeric)
         }
     }
 }
@@ -190,7 +206,10 @@ fn is_invisible_format(c: char) -> bool {
 
 /// Punctuation that ends a sentence rather than a link.
 fn is_trailing_punctuation(c: char) -> bool {
-    matches!(c, '.' | ',' | '!' | '?' | ':' | ';' | '\'' | '’' | '”' | '»' | '›' | '…' | '*' | '_' | '~')
+    matches!(
+        c,
+        '.' | ',' | '!' | '?' | ':' | ';' | '\'' | '’' | '”' | '»' | '›' | '…' | '*' | '_' | '~'
+    )
 }
 
 /// Drops sentence punctuation and unmatched closing brackets from the end of a link.
@@ -308,18 +327,31 @@ mod tests {
     fn finds_http_https_and_mailto() {
         assert_eq!(
             linkify("go to https://a.example/x?y=1#z now"),
-            vec![Segment::Text("go to "), link("https://a.example/x?y=1#z", "https://a.example/x?y=1#z"), Segment::Text(" now")]
+            vec![
+                Segment::Text("go to "),
+                link("https://a.example/x?y=1#z", "https://a.example/x?y=1#z"),
+                Segment::Text(" now")
+            ]
         );
-        assert_eq!(links("http://a.example"), vec![("http://a.example", "http://a.example".to_string())]);
+        assert_eq!(
+            links("http://a.example"),
+            vec![("http://a.example", "http://a.example".to_string())]
+        );
         assert_eq!(
             links("write mailto:ada@example.org?subject=Hi"),
-            vec![("mailto:ada@example.org?subject=Hi", "mailto:ada@example.org?subject=Hi".to_string())]
+            vec![(
+                "mailto:ada@example.org?subject=Hi",
+                "mailto:ada@example.org?subject=Hi".to_string()
+            )]
         );
     }
 
     #[test]
     fn scheme_case_is_normalised_in_href_but_not_in_text() {
-        assert_eq!(links("HTTPS://A.example/Path"), vec![("HTTPS://A.example/Path", "https://A.example/Path".to_string())]);
+        assert_eq!(
+            links("HTTPS://A.example/Path"),
+            vec![("HTTPS://A.example/Path", "https://A.example/Path".to_string())]
+        );
         assert_eq!(links("MailTo:x@y.fr"), vec![("MailTo:x@y.fr", "mailto:x@y.fr".to_string())]);
     }
 
@@ -327,9 +359,15 @@ mod tests {
     fn bare_www_gets_https() {
         assert_eq!(
             linkify("www.yourcompany.com/pricing/#hs-chat-open"),
-            vec![link("www.yourcompany.com/pricing/#hs-chat-open", "https://www.yourcompany.com/pricing/#hs-chat-open")]
+            vec![link(
+                "www.yourcompany.com/pricing/#hs-chat-open",
+                "https://www.yourcompany.com/pricing/#hs-chat-open"
+            )]
         );
-        assert_eq!(links("WWW.Example.com"), vec![("WWW.Example.com", "https://WWW.Example.com".to_string())]);
+        assert_eq!(
+            links("WWW.Example.com"),
+            vec![("WWW.Example.com", "https://WWW.Example.com".to_string())]
+        );
     }
 
     #[test]
@@ -347,7 +385,10 @@ mod tests {
             linkify("Mail ada.lovelace+chat@math.example.co.uk."),
             vec![
                 Segment::Text("Mail "),
-                link("ada.lovelace+chat@math.example.co.uk", "mailto:ada.lovelace+chat@math.example.co.uk"),
+                link(
+                    "ada.lovelace+chat@math.example.co.uk",
+                    "mailto:ada.lovelace+chat@math.example.co.uk"
+                ),
                 Segment::Text("."),
             ]
         );
@@ -357,7 +398,18 @@ mod tests {
 
     #[test]
     fn things_that_are_not_email_addresses() {
-        for s in ["@example.com", "a@", "a@b", "a@b.c", "a@b..com", "a@-b.com", "a@b.c0m", "ftp://user@host.com", "a.@b.com", "x@@y.com"] {
+        for s in [
+            "@example.com",
+            "a@",
+            "a@b",
+            "a@b.c",
+            "a@b..com",
+            "a@-b.com",
+            "a@b.c0m",
+            "ftp://user@host.com",
+            "a.@b.com",
+            "x@@y.com",
+        ] {
             assert!(no_links(s), "{s:?} must not be linked, got {:?}", linkify(s));
         }
     }
@@ -374,7 +426,10 @@ mod tests {
     fn email_inside_url_stays_part_of_the_url() {
         assert_eq!(
             links("https://example.com/u/ada@example.org"),
-            vec![("https://example.com/u/ada@example.org", "https://example.com/u/ada@example.org".to_string())]
+            vec![(
+                "https://example.com/u/ada@example.org",
+                "https://example.com/u/ada@example.org".to_string()
+            )]
         );
     }
 
@@ -413,7 +468,10 @@ mod tests {
         // The href is built from the recognised prefix, so the text before it stays text.
         assert_eq!(
             linkify("javascript:https://evil.example"),
-            vec![Segment::Text("javascript:"), link("https://evil.example", "https://evil.example")]
+            vec![
+                Segment::Text("javascript:"),
+                link("https://evil.example", "https://evil.example")
+            ]
         );
     }
 
@@ -438,31 +496,67 @@ mod tests {
     #[test]
     fn closing_paren_only_when_the_link_opened_it() {
         assert_eq!(
-            links("(see https://en.wikipedia.org/wiki/Rust_(programming_language))").first().map(|l| l.0),
+            links("(see https://en.wikipedia.org/wiki/Rust_(programming_language))")
+                .first()
+                .map(|l| l.0),
             Some("https://en.wikipedia.org/wiki/Rust_(programming_language)")
         );
-        assert_eq!(links("(see https://a.example/x)").first().map(|l| l.0), Some("https://a.example/x"));
-        assert_eq!(links("https://a.example/x))).").first().map(|l| l.0), Some("https://a.example/x"));
-        assert_eq!(links("[https://a.example/x]").first().map(|l| l.0), Some("https://a.example/x"));
-        assert_eq!(links("https://a.example/a[0]").first().map(|l| l.0), Some("https://a.example/a[0]"));
+        assert_eq!(
+            links("(see https://a.example/x)").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            links("https://a.example/x))).").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            links("[https://a.example/x]").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            links("https://a.example/a[0]").first().map(|l| l.0),
+            Some("https://a.example/a[0]")
+        );
     }
 
     #[test]
     fn links_stop_at_whitespace_angle_brackets_quotes_and_invisible_characters() {
-        assert_eq!(links("<https://a.example/x>").first().map(|l| l.0), Some("https://a.example/x"));
-        assert_eq!(links("\"https://a.example/x\"y").first().map(|l| l.0), Some("https://a.example/x"));
-        assert_eq!(links("https://a.example/x\u{a0}y").first().map(|l| l.0), Some("https://a.example/x"));
-        assert_eq!(links("https://a.example/x\u{202E}gpj.exe").first().map(|l| l.0), Some("https://a.example/x"));
-        assert_eq!(links("https://a.example/x\u{200B}y").first().map(|l| l.0), Some("https://a.example/x"));
+        assert_eq!(
+            links("<https://a.example/x>").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            links("\"https://a.example/x\"y").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            links("https://a.example/x\u{a0}y").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            links("https://a.example/x\u{202E}gpj.exe").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
+        assert_eq!(
+            links("https://a.example/x\u{200B}y").first().map(|l| l.0),
+            Some("https://a.example/x")
+        );
     }
 
     #[test]
     fn unicode_text_around_and_inside_links() {
-        assert_eq!(links("https://exämple.com"), vec![("https://exämple.com", "https://exämple.com".to_string())]);
+        assert_eq!(
+            links("https://exämple.com"),
+            vec![("https://exämple.com", "https://exämple.com".to_string())]
+        );
         let rtl = "שלום https://a.example/עברית مرحبا";
         assert_eq!(
             linkify(rtl),
-            vec![Segment::Text("שלום "), link("https://a.example/עברית", "https://a.example/עברית"), Segment::Text(" مرحبا")]
+            vec![
+                Segment::Text("שלום "),
+                link("https://a.example/עברית", "https://a.example/עברית"),
+                Segment::Text(" مرحبا")
+            ]
         );
         let emoji = "🎉https://a.example/🙂 and 👍élodie@exämple.fr👍";
         assert_eq!(
@@ -509,11 +603,67 @@ mod tests {
     #[test]
     fn random_text_keeps_every_invariant() {
         const PIECES: &[&str] = &[
-            "http://", "HTTPS://", "https://", "mailto:", "MAILTO:", "www.", "WwW.", "@", ".", ",", "!", "?", ":",
-            ";", "(", ")", "[", "]", "'", "\"", "’", "”", "<", ">", " ", "\t", "\n", "\u{a0}", "\u{202E}",
-            "\u{200B}", "a", "b", "Z", "0", "9", "-", "_", "+", "%", "/", "#", "=", "&", "com", "example",
-            "javascript:", "JaVaScRiPt:", "data:", "vbscript:", "file:", "é", "ä", "🙂", "👍🏽", "ש", "مر",
-            "中", "\u{301}", "\u{0}", "\\", "…",
+            "http://",
+            "HTTPS://",
+            "https://",
+            "mailto:",
+            "MAILTO:",
+            "www.",
+            "WwW.",
+            "@",
+            ".",
+            ",",
+            "!",
+            "?",
+            ":",
+            ";",
+            "(",
+            ")",
+            "[",
+            "]",
+            "'",
+            "\"",
+            "’",
+            "”",
+            "<",
+            ">",
+            " ",
+            "\t",
+            "\n",
+            "\u{a0}",
+            "\u{202E}",
+            "\u{200B}",
+            "a",
+            "b",
+            "Z",
+            "0",
+            "9",
+            "-",
+            "_",
+            "+",
+            "%",
+            "/",
+            "#",
+            "=",
+            "&",
+            "com",
+            "example",
+            "javascript:",
+            "JaVaScRiPt:",
+            "data:",
+            "vbscript:",
+            "file:",
+            "é",
+            "ä",
+            "🙂",
+            "👍🏽",
+            "ש",
+            "مر",
+            "中",
+            "\u{301}",
+            "\u{0}",
+            "\\",
+            "…",
         ];
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for _ in 0..3000 {
@@ -530,11 +680,19 @@ mod tests {
                     }
                     Segment::Link { text, href } => {
                         assert!(
-                            href.starts_with("http://") || href.starts_with("https://") || href.starts_with("mailto:"),
+                            href.starts_with("http://")
+                                || href.starts_with("https://")
+                                || href.starts_with("mailto:"),
                             "bad href {href:?} from {input:?}"
                         );
-                        assert!(!text.chars().any(ends_link), "bad link text {text:?} from {input:?}");
-                        assert!(href.to_lowercase().ends_with(&text.to_lowercase()), "{href:?} is not {text:?}");
+                        assert!(
+                            !text.chars().any(ends_link),
+                            "bad link text {text:?} from {input:?}"
+                        );
+                        assert!(
+                            href.to_lowercase().ends_with(&text.to_lowercase()),
+                            "{href:?} is not {text:?}"
+                        );
                     }
                 }
             }

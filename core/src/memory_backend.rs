@@ -97,7 +97,11 @@ impl MemoryBackend {
             visitors: VecMap::new(),
             conversations: Vec::new(),
             team_available: true,
-            agent: Author { kind: AuthorKind::Agent, name: Some(agent_name.to_owned()), avatar_url: None },
+            agent: Author {
+                kind: AuthorKind::Agent,
+                name: Some(agent_name.to_owned()),
+                avatar_url: None,
+            },
             bot: Author { kind: AuthorKind::Bot, name: Some("Bot".to_owned()), avatar_url: None },
             transcripts: Vec::new(),
             uploads: VecMap::new(),
@@ -153,10 +157,19 @@ impl MemoryBackend {
         &self.transcripts
     }
 
-    fn error(to: ConnectionId, code: &str, message: &str, client_id: Option<String>) -> Vec<Outgoing> {
+    fn error(
+        to: ConnectionId,
+        code: &str,
+        message: &str,
+        client_id: Option<String>,
+    ) -> Vec<Outgoing> {
         vec![Outgoing {
             to,
-            event: ServerEvent::Error { code: code.to_owned(), message: message.to_owned(), client_id },
+            event: ServerEvent::Error {
+                code: code.to_owned(),
+                message: message.to_owned(),
+                client_id,
+            },
         }]
     }
 
@@ -176,8 +189,14 @@ impl MemoryBackend {
             .collect()
     }
 
-    fn history(&self, to: ConnectionId, conversation: &Conversation, after_seq: u64) -> Vec<Outgoing> {
-        let missed: Vec<&WireMessage> = conversation.messages.iter().filter(|m| m.seq > after_seq).collect();
+    fn history(
+        &self,
+        to: ConnectionId,
+        conversation: &Conversation,
+        after_seq: u64,
+    ) -> Vec<Outgoing> {
+        let missed: Vec<&WireMessage> =
+            conversation.messages.iter().filter(|m| m.seq > after_seq).collect();
         let mut out: Vec<Outgoing> = missed
             .chunks(MAX_HISTORY_MESSAGES)
             .enumerate()
@@ -203,28 +222,44 @@ impl MemoryBackend {
         if let Some(reason) = conversation.ended {
             out.push(Outgoing {
                 to,
-                event: ServerEvent::ConversationEnded { conversation_id: conversation.id.clone(), reason },
+                event: ServerEvent::ConversationEnded {
+                    conversation_id: conversation.id.clone(),
+                    reason,
+                },
             });
         }
         out
     }
 
     /// Handles one visitor frame from `from`.
-    pub fn receive(&mut self, from: ConnectionId, command: ClientCommand, now: UnixMillis) -> Vec<Outgoing> {
+    pub fn receive(
+        &mut self,
+        from: ConnectionId,
+        command: ClientCommand,
+        now: UnixMillis,
+    ) -> Vec<Outgoing> {
         let Some(session) = self.connections.get(&from).cloned() else {
             return Vec::new();
         };
         let visitor_id = match (&command, session) {
             (ClientCommand::Hello { .. }, _) => String::new(),
             (_, Some(visitor_id)) => visitor_id,
-            (_, None) => return Self::error(from, error_code::UNAUTHORIZED, "say hello first", None),
+            (_, None) => {
+                return Self::error(from, error_code::UNAUTHORIZED, "say hello first", None)
+            }
         };
         match command {
             ClientCommand::Hello { session_token, protocol, resume, .. } => {
                 if protocol != PROTOCOL_VERSION {
-                    return Self::error(from, error_code::UNSUPPORTED_PROTOCOL, "this backend speaks protocol 1", None);
+                    return Self::error(
+                        from,
+                        error_code::UNSUPPORTED_PROTOCOL,
+                        "this backend speaks protocol 1",
+                        None,
+                    );
                 }
-                let known = session_token.and_then(|t| self.visitors.get(&t).map(|v| (t, v.clone())));
+                let known =
+                    session_token.and_then(|t| self.visitors.get(&t).map(|v| (t, v.clone())));
                 let (token, visitor_id) = match known {
                     Some(pair) => pair,
                     None => {
@@ -245,25 +280,51 @@ impl MemoryBackend {
                     },
                 }];
                 for point in resume {
-                    match self.conversations.iter().find(|c| c.id == point.conversation_id && c.visitor_id == visitor_id) {
+                    match self
+                        .conversations
+                        .iter()
+                        .find(|c| c.id == point.conversation_id && c.visitor_id == visitor_id)
+                    {
                         Some(c) => out.extend(self.history(from, c, point.after_seq)),
-                        None => out.extend(Self::error(from, error_code::NOT_FOUND, "no such conversation", None)),
+                        None => out.extend(Self::error(
+                            from,
+                            error_code::NOT_FOUND,
+                            "no such conversation",
+                            None,
+                        )),
                     }
                 }
                 out
             }
-            ClientCommand::SendMessage { conversation_id, client_id, text, attachments, quick_reply: _, page_url: _ } => {
+            ClientCommand::SendMessage {
+                conversation_id,
+                client_id,
+                text,
+                attachments,
+                quick_reply: _,
+                page_url: _,
+            } => {
                 // De-duplication: the same client id from the same visitor is stored once.
                 let existing = self.conversations.iter().find_map(|c| {
                     (c.visitor_id == visitor_id)
-                        .then(|| c.messages.iter().find(|m| m.client_id.as_deref() == Some(client_id.as_str())))
+                        .then(|| {
+                            c.messages
+                                .iter()
+                                .find(|m| m.client_id.as_deref() == Some(client_id.as_str()))
+                        })
                         .flatten()
                         .map(|m| (c.id.clone(), m.clone()))
                 });
                 if let Some((conversation_id, m)) = existing {
                     return vec![Outgoing {
                         to: from,
-                        event: ServerEvent::Ack { client_id, conversation_id, message_id: m.id, seq: m.seq, at: m.at },
+                        event: ServerEvent::Ack {
+                            client_id,
+                            conversation_id,
+                            message_id: m.id,
+                            seq: m.seq,
+                            at: m.at,
+                        },
                     }];
                 }
                 let mut resolved = Vec::with_capacity(attachments.len());
@@ -271,16 +332,32 @@ impl MemoryBackend {
                     match self.uploads.get(&reference.id) {
                         Some(a) => resolved.push(a.clone()),
                         None => {
-                            return Self::error(from, error_code::BAD_REQUEST, "unknown attachment", Some(client_id))
+                            return Self::error(
+                                from,
+                                error_code::BAD_REQUEST,
+                                "unknown attachment",
+                                Some(client_id),
+                            )
                         }
                     }
                 }
                 let mut out = Vec::new();
                 let index = match conversation_id {
                     Some(id) => {
-                        match self.conversations.iter().position(|c| c.id == id && c.visitor_id == visitor_id) {
+                        match self
+                            .conversations
+                            .iter()
+                            .position(|c| c.id == id && c.visitor_id == visitor_id)
+                        {
                             Some(i) => i,
-                            None => return Self::error(from, error_code::NOT_FOUND, "no such conversation", Some(client_id)),
+                            None => {
+                                return Self::error(
+                                    from,
+                                    error_code::NOT_FOUND,
+                                    "no such conversation",
+                                    Some(client_id),
+                                )
+                            }
                         }
                     }
                     None => {
@@ -293,13 +370,21 @@ impl MemoryBackend {
                         });
                         out.extend(self.to_visitor(
                             &visitor_id,
-                            ServerEvent::ConversationStarted { conversation_id: id, client_id: client_id.clone() },
+                            ServerEvent::ConversationStarted {
+                                conversation_id: id,
+                                client_id: client_id.clone(),
+                            },
                         ));
                         self.conversations.len() - 1
                     }
                 };
                 if self.conversations[index].ended.is_some() {
-                    return Self::error(from, error_code::CONVERSATION_ENDED, "this conversation has ended", Some(client_id));
+                    return Self::error(
+                        from,
+                        error_code::CONVERSATION_ENDED,
+                        "this conversation has ended",
+                        Some(client_id),
+                    );
                 }
                 let message_id = self.next("msg-");
                 let conversation = &mut self.conversations[index];
@@ -319,38 +404,65 @@ impl MemoryBackend {
                 let conversation_id = conversation.id.clone();
                 out.push(Outgoing {
                     to: from,
-                    event: ServerEvent::Ack { client_id, conversation_id: conversation_id.clone(), message_id, seq, at: now },
+                    event: ServerEvent::Ack {
+                        client_id,
+                        conversation_id: conversation_id.clone(),
+                        message_id,
+                        seq,
+                        at: now,
+                    },
                 });
                 // Other tabs of the same visitor see the message too.
                 for to in self.visitor_connections(&visitor_id).into_iter().filter(|c| *c != from) {
                     out.push(Outgoing {
                         to,
-                        event: ServerEvent::Message { conversation_id: conversation_id.clone(), message: message.clone() },
+                        event: ServerEvent::Message {
+                            conversation_id: conversation_id.clone(),
+                            message: message.clone(),
+                        },
                     });
                 }
                 out
             }
             ClientCommand::CatchUp { conversation_id, after_seq } => {
-                match self.conversations.iter().find(|c| c.id == conversation_id && c.visitor_id == visitor_id) {
+                match self
+                    .conversations
+                    .iter()
+                    .find(|c| c.id == conversation_id && c.visitor_id == visitor_id)
+                {
                     Some(c) => self.history(from, c, after_seq),
                     None => Self::error(from, error_code::NOT_FOUND, "no such conversation", None),
                 }
             }
             ClientCommand::RequestTranscript { conversation_id, email } => {
-                if !self.conversations.iter().any(|c| c.id == conversation_id && c.visitor_id == visitor_id) {
+                if !self
+                    .conversations
+                    .iter()
+                    .any(|c| c.id == conversation_id && c.visitor_id == visitor_id)
+                {
                     return Self::error(from, error_code::NOT_FOUND, "no such conversation", None);
                 }
                 self.transcripts.push((conversation_id.clone(), email.clone()));
-                vec![Outgoing { to: from, event: ServerEvent::TranscriptRequested { conversation_id, email } }]
+                vec![Outgoing {
+                    to: from,
+                    event: ServerEvent::TranscriptRequested { conversation_id, email },
+                }]
             }
-            ClientCommand::Ping { nonce } => vec![Outgoing { to: from, event: ServerEvent::Pong { nonce } }],
+            ClientCommand::Ping { nonce } => {
+                vec![Outgoing { to: from, event: ServerEvent::Pong { nonce } }]
+            }
             ClientCommand::Typing { .. } | ClientCommand::MarkRead { .. } => Vec::new(),
         }
     }
 
     /// The agent (or, with `as_bot`, the bot) sends `message` into the current
     /// conversation. Nothing happens when there is none.
-    pub fn agent_sends(&mut self, message: AgentMessage, as_bot: bool, now: UnixMillis) -> Vec<Outgoing> {
+    pub fn agent_sends(
+        &mut self,
+        message: AgentMessage,
+        as_bot: bool,
+        now: UnixMillis,
+    ) -> Vec<Outgoing> {
         let Some(index) = self.conversations.iter().rposition(|c| c.ended.is_none()) else {
             return Vec::new();
         };
@@ -370,7 +482,8 @@ impl MemoryBackend {
             at: now,
         };
         conversation.messages.push(wire.clone());
-        let (conversation_id, visitor_id) = (conversation.id.clone(), conversation.visitor_id.clone());
+        let (conversation_id, visitor_id) =
+            (conversation.id.clone(), conversation.visitor_id.clone());
         self.to_visitor(&visitor_id, ServerEvent::Message { conversation_id, message: wire })
     }
 
@@ -393,7 +506,10 @@ impl MemoryBackend {
         self.connections
             .iter()
             .filter(|(_, v)| v.is_some())
-            .map(|(to, _)| Outgoing { to: *to, event: ServerEvent::Presence { team_available: available } })
+            .map(|(to, _)| Outgoing {
+                to: *to,
+                event: ServerEvent::Presence { team_available: available },
+            })
             .collect()
     }
 
@@ -414,7 +530,13 @@ mod tests {
     use crate::protocol::ResumePoint;
 
     fn hello(token: Option<String>, resume: Vec<ResumePoint>) -> ClientCommand {
-        ClientCommand::Hello { session_token: token, protocol: 1, page_url: "/".into(), locale: "en".into(), resume }
+        ClientCommand::Hello {
+            session_token: token,
+            protocol: 1,
+            page_url: "/".into(),
+            locale: "en".into(),
+            resume,
+        }
     }
 
     fn send(conversation_id: Option<&str>, client_id: &str, text: &str) -> ClientCommand {
@@ -440,7 +562,9 @@ mod tests {
         let mut b = MemoryBackend::new("Ada");
         let c = b.connect();
         let out = b.receive(c, send(None, "c1", "hi"), 0);
-        assert!(matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::UNAUTHORIZED));
+        assert!(
+            matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::UNAUTHORIZED)
+        );
     }
 
     #[test]
@@ -450,7 +574,11 @@ mod tests {
         b.receive(c, hello(None, vec![]), 0);
         let out = b.receive(c, send(None, "c1", "hi"), 5);
         let conv = match &out[0].event {
-            ServerEvent::ConversationStarted { conversation_id, client_id } if client_id == "c1" => conversation_id.clone(),
+            ServerEvent::ConversationStarted { conversation_id, client_id }
+                if client_id == "c1" =>
+            {
+                conversation_id.clone()
+            }
             other => panic!("{other:?}"),
         };
         assert!(matches!(&out[1].event, ServerEvent::Ack { seq: 1, .. }));
@@ -475,7 +603,10 @@ mod tests {
             send(Some(&conv), "m1", "injected"),
         ] {
             let out = b.receive(mallory, cmd, 3);
-            assert!(matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::NOT_FOUND), "{out:?}");
+            assert!(
+                matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::NOT_FOUND),
+                "{out:?}"
+            );
         }
         assert_eq!(b.messages(&conv).map(<[_]>::len), Some(1));
     }
@@ -491,7 +622,11 @@ mod tests {
         b.agent_sends(AgentMessage::text("hello!"), false, 2);
         b.agent_sends(AgentMessage::text("still there?"), false, 3);
         let c2 = b.connect();
-        let out = b.receive(c2, hello(Some(token.clone()), vec![ResumePoint { conversation_id: conv, after_seq: 1 }]), 4);
+        let out = b.receive(
+            c2,
+            hello(Some(token.clone()), vec![ResumePoint { conversation_id: conv, after_seq: 1 }]),
+            4,
+        );
         assert_eq!(welcome_token(&out), token, "the same visitor");
         match &out[1].event {
             ServerEvent::History { messages, complete: true, .. } => {
@@ -515,8 +650,11 @@ mod tests {
         assert_eq!(out.iter().map(|o| o.to).collect::<Vec<_>>(), [tab1, tab2]);
         let out = b.end_conversation(EndReason::Agent);
         assert_eq!(out.len(), 2);
-        let after = b.receive(tab1, send(b.conversations.last().map(|c| c.id.as_str()), "c2", "late"), 3);
-        assert!(matches!(&after[0].event, ServerEvent::Error { code, .. } if code == error_code::CONVERSATION_ENDED));
+        let after =
+            b.receive(tab1, send(b.conversations.last().map(|c| c.id.as_str()), "c2", "late"), 3);
+        assert!(
+            matches!(&after[0].event, ServerEvent::Error { code, .. } if code == error_code::CONVERSATION_ENDED)
+        );
     }
 
     #[test]
@@ -524,7 +662,12 @@ mod tests {
         let mut b = MemoryBackend::new("Ada");
         let c = b.connect();
         b.receive(c, hello(None, vec![]), 0);
-        let reference = crate::protocol::AttachmentRef { id: "f1".into(), name: "a.png".into(), mime: "image/png".into(), size: 3 };
+        let reference = crate::protocol::AttachmentRef {
+            id: "f1".into(),
+            name: "a.png".into(),
+            mime: "image/png".into(),
+            size: 3,
+        };
         let with_file = |client_id: &str| ClientCommand::SendMessage {
             conversation_id: None,
             client_id: client_id.into(),
@@ -534,11 +677,20 @@ mod tests {
             page_url: None,
         };
         let out = b.receive(c, with_file("c1"), 1);
-        assert!(matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::BAD_REQUEST));
-        b.register_upload(Attachment { id: "f1".into(), name: "a.png".into(), mime: "image/png".into(), size: 3, url: "blob:x".into() });
+        assert!(
+            matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::BAD_REQUEST)
+        );
+        b.register_upload(Attachment {
+            id: "f1".into(),
+            name: "a.png".into(),
+            mime: "image/png".into(),
+            size: 3,
+            url: "blob:x".into(),
+        });
         b.receive(c, with_file("c2"), 2);
         let conv = b.current_conversation().map(str::to_owned).unwrap_or_default();
-        let stored = b.messages(&conv).and_then(|m| m.first()).map(|m| m.attachments[0].url.clone());
+        let stored =
+            b.messages(&conv).and_then(|m| m.first()).map(|m| m.attachments[0].url.clone());
         assert_eq!(stored.as_deref(), Some("blob:x"));
     }
 
@@ -549,7 +701,10 @@ mod tests {
         b.receive(a, hello(None, vec![]), 0);
         let _silent = b.connect();
         let out = b.set_team_available(false);
-        assert_eq!(out, vec![Outgoing { to: a, event: ServerEvent::Presence { team_available: false } }]);
+        assert_eq!(
+            out,
+            vec![Outgoing { to: a, event: ServerEvent::Presence { team_available: false } }]
+        );
         assert!(!b.team_available());
     }
 
@@ -567,7 +722,9 @@ mod tests {
         let sizes: Vec<(usize, bool)> = out
             .iter()
             .filter_map(|o| match &o.event {
-                ServerEvent::History { messages, complete, .. } => Some((messages.len(), *complete)),
+                ServerEvent::History { messages, complete, .. } => {
+                    Some((messages.len(), *complete))
+                }
                 _ => None,
             })
             .collect();

@@ -20,7 +20,8 @@
 /// ```
 pub fn mime_allowed(patterns: &[String], mime: &str) -> bool {
     let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let parsed = essence.split_once('/').filter(|(t, s)| !t.is_empty() && !s.is_empty() && !s.contains('/'));
+    let parsed =
+        essence.split_once('/').filter(|(t, s)| !t.is_empty() && !s.is_empty() && !s.contains('/'));
     patterns.iter().any(|pattern| {
         let pattern = pattern.trim().to_ascii_lowercase();
         if pattern == "*/*" {

@@ -65,7 +65,8 @@ impl Weekday {
         let lower = s.trim().to_ascii_lowercase();
         Weekday::ALL.into_iter().find(|d| {
             let short = d.as_str();
-            lower == short || (lower.len() > 3 && lower.starts_with(short) && full_name(*d) == lower)
+            lower == short
+                || (lower.len() > 3 && lower.starts_with(short) && full_name(*d) == lower)
         })
     }
 }
@@ -112,7 +113,10 @@ impl WallTime {
     /// The wall time `minute` minutes after Monday 00:00 (taken modulo one week).
     pub fn from_minute_of_week(minute: u32) -> WallTime {
         let m = minute % MINUTES_PER_WEEK;
-        WallTime { weekday: Weekday::from_index(m / (24 * 60)), minute_of_day: (m % (24 * 60)) as u16 }
+        WallTime {
+            weekday: Weekday::from_index(m / (24 * 60)),
+            minute_of_day: (m % (24 * 60)) as u16,
+        }
     }
 
     /// Wall-clock minutes from `self` forward to `later`, wrapping over the week end
@@ -153,8 +157,13 @@ pub fn instant_after_wall_minutes(
     let half_week = i64::from(MINUTES_PER_WEEK / 2);
     // Signed wall distance from `w` to the target, in (-half week, half week].
     let off_by = |w: WallTime| -> i64 {
-        let d = (i64::from(target) - i64::from(w.minute_of_week())).rem_euclid(i64::from(MINUTES_PER_WEEK));
-        if d > half_week { d - i64::from(MINUTES_PER_WEEK) } else { d }
+        let d = (i64::from(target) - i64::from(w.minute_of_week()))
+            .rem_euclid(i64::from(MINUTES_PER_WEEK));
+        if d > half_week {
+            d - i64::from(MINUTES_PER_WEEK)
+        } else {
+            d
+        }
     };
     let mut t = naive;
     for _ in 0..4 {
@@ -175,7 +184,11 @@ pub fn instant_after_wall_minutes(
             steps += 1;
         }
     } else {
-        while steps < 240 && t - MINUTE > now && !behind(t - MINUTE) && wall_at(t).is_some_and(|w| off_by(w) != 0) {
+        while steps < 240
+            && t - MINUTE > now
+            && !behind(t - MINUTE)
+            && wall_at(t).is_some_and(|w| off_by(w) != 0)
+        {
             t -= MINUTE;
             steps += 1;
         }

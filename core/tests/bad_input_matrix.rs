@@ -139,14 +139,19 @@ fn every_config_field_with_a_bad_value_gives_one_error_naming_it() {
                 let Err(errors) = Config::from_value(&doc) else { continue };
                 refused += 1;
                 let shown = errors.to_string();
-                assert!(shown.chars().count() < 400, "{name} = {bad:.60}: message too long ({} chars)", shown.chars().count());
+                assert!(
+                    shown.chars().count() < 400,
+                    "{name} = {bad:.60}: message too long ({} chars)",
+                    shown.chars().count()
+                );
                 for e in errors.errors() {
                     // A field's problem is reported at the field or inside it, or — when
                     // it changes what else is required (meetings.enabled, availability.mode)
                     // — at the sibling that became wrong.
                     let parent = name.rsplit_once(['.', '[']).map_or("", |(p, _)| p);
                     assert!(
-                        e.path.starts_with(&name) || (!parent.is_empty() && e.path.starts_with(parent)),
+                        e.path.starts_with(&name)
+                            || (!parent.is_empty() && e.path.starts_with(parent)),
                         "{name} = {bad:.60}: error about another field: {e}"
                     );
                 }
@@ -156,9 +161,19 @@ fn every_config_field_with_a_bad_value_gives_one_error_naming_it() {
                 let mut at: Vec<&str> = errors.errors().iter().map(|e| e.path.as_str()).collect();
                 at.dedup();
                 if !switch {
-                    assert_eq!(at.len(), errors.len(), "{name} = {bad:.60}: two errors for one field:\n{shown}");
-                    let inside = |e: &sitechat_core::config::ConfigError| e.path.starts_with(&format!("{name}[")) || e.path.starts_with(&format!("{name}."));
-                    assert!(errors.len() == 1 || errors.errors().iter().all(inside), "{name} = {bad:.60}:\n{shown}");
+                    assert_eq!(
+                        at.len(),
+                        errors.len(),
+                        "{name} = {bad:.60}: two errors for one field:\n{shown}"
+                    );
+                    let inside = |e: &sitechat_core::config::ConfigError| {
+                        e.path.starts_with(&format!("{name}["))
+                            || e.path.starts_with(&format!("{name}."))
+                    };
+                    assert!(
+                        errors.len() == 1 || errors.errors().iter().all(inside),
+                        "{name} = {bad:.60}:\n{shown}"
+                    );
                 }
             }
         }
@@ -170,7 +185,11 @@ fn every_config_field_with_a_bad_value_gives_one_error_naming_it() {
 // Protocol
 // ---------------------------------------------------------------------------------
 
-fn check_frames(direction: &str, frames: &[Value], decode: impl Fn(&str) -> Result<(), (String, String)>) -> usize {
+fn check_frames(
+    direction: &str,
+    frames: &[Value],
+    decode: impl Fn(&str) -> Result<(), (String, String)>,
+) -> usize {
     let mut refused = 0;
     for frame in frames {
         let text = frame.to_string();
@@ -189,21 +208,37 @@ fn check_frames(direction: &str, frames: &[Value], decode: impl Fn(&str) -> Resu
                 set(&mut doc, &path, bad.clone());
                 let Err((at, message)) = decode(&doc.to_string()) else { continue };
                 refused += 1;
-                let inside = at == name || at.starts_with(&format!("{name}[")) || at.starts_with(&format!("{name}."));
-                assert!(inside, "{direction} {name} = {bad:.60}: the error names another field: {message}");
+                let inside = at == name
+                    || at.starts_with(&format!("{name}["))
+                    || at.starts_with(&format!("{name}."));
+                assert!(
+                    inside,
+                    "{direction} {name} = {bad:.60}: the error names another field: {message}"
+                );
                 assert!(message.chars().count() < 300, "{direction} {name}: message too long");
             }
         }
         // The frame as a whole: not an object, no type, unknown type.
-        for whole in [json!([]), json!("x"), json!({}), json!({"type": 7}), json!({"type": "x".repeat(10_000)})] {
-            let Err((_, message)) = decode(&whole.to_string()) else { panic!("{direction}: {whole:.60} decoded") };
+        for whole in [
+            json!([]),
+            json!("x"),
+            json!({}),
+            json!({"type": 7}),
+            json!({"type": "x".repeat(10_000)}),
+        ] {
+            let Err((_, message)) = decode(&whole.to_string()) else {
+                panic!("{direction}: {whole:.60} decoded")
+            };
             assert!(message.chars().count() < 300);
         }
     }
     refused
 }
 
-fn as_result<T, E: std::fmt::Display>(r: Result<T, E>, path: impl Fn(&E) -> String) -> Result<(), (String, String)> {
+fn as_result<T, E: std::fmt::Display>(
+    r: Result<T, E>,
+    path: impl Fn(&E) -> String,
+) -> Result<(), (String, String)> {
     r.map(|_| ()).map_err(|e| (path(&e), e.to_string()))
 }
 
@@ -239,8 +274,12 @@ fn every_field_of_every_visitor_frame_with_a_bad_value_is_named() {
         json!({"type": "error", "code": "too_large", "message": "too big", "client_id": "k1"}),
         json!({"type": "pong", "nonce": 1}),
     ];
-    let a = check_frames("visitor → server", &commands, |t| as_result(ClientCommand::decode(t), |e| e.path().to_owned()));
-    let b = check_frames("server → visitor", &events, |t| as_result(ServerEvent::decode(t), |e| e.path().to_owned()));
+    let a = check_frames("visitor → server", &commands, |t| {
+        as_result(ClientCommand::decode(t), |e| e.path().to_owned())
+    });
+    let b = check_frames("server → visitor", &events, |t| {
+        as_result(ServerEvent::decode(t), |e| e.path().to_owned())
+    });
     assert!(a > 100 && b > 150, "{a} and {b} refusals");
 }
 
@@ -277,8 +316,11 @@ fn every_field_of_every_agent_frame_with_a_bad_value_is_named() {
         json!({"type": "error", "code": "not_found", "message": "no such conversation", "client_id": null}),
         json!({"type": "pong", "nonce": 1}),
     ];
-    let a = check_frames("inbox → server", &commands, |t| as_result(AgentCommand::decode(t), |e| e.path().to_owned()));
-    let b = check_frames("server → inbox", &events, |t| as_result(AgentEvent::decode(t), |e| e.path().to_owned()));
+    let a = check_frames("inbox → server", &commands, |t| {
+        as_result(AgentCommand::decode(t), |e| e.path().to_owned())
+    });
+    let b = check_frames("server → inbox", &events, |t| {
+        as_result(AgentEvent::decode(t), |e| e.path().to_owned())
+    });
     assert!(a > 80 && b > 200, "{a} and {b} refusals");
 }
-

@@ -149,7 +149,12 @@ impl std::error::Error for StartError {}
 /// hold its connection forever. Here a request's headers must arrive within
 /// `header_read_timeout`. On stop, accepting ends and each connection is shut down
 /// gracefully (in-flight requests finish; sockets end on their own shutdown signal).
-async fn serve(listener: TcpListener, router: axum::Router, mut stop: watch::Receiver<bool>, header_read_timeout: Duration) {
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+    header_read_timeout: Duration,
+) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
 
@@ -168,7 +173,9 @@ async fn serve(listener: TcpListener, router: axum::Router, mut stop: watch::Rec
                 continue;
             }
         };
-        let service = TowerToHyperService::new(router.clone().layer(axum::Extension(axum::extract::ConnectInfo(remote))));
+        let service = TowerToHyperService::new(
+            router.clone().layer(axum::Extension(axum::extract::ConnectInfo(remote))),
+        );
         let mut stop = stop.clone();
         connections.spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
@@ -204,7 +211,10 @@ pub struct RunningServer {
 impl RunningServer {
     /// Binds `addr` (port 0 for an ephemeral port), opens the database and starts
     /// serving.
-    pub async fn start(config: ServerConfig, addr: SocketAddr) -> Result<RunningServer, StartError> {
+    pub async fn start(
+        config: ServerConfig,
+        addr: SocketAddr,
+    ) -> Result<RunningServer, StartError> {
         let options = SiteOptions::from_config(&config.site_config)
             .map_err(|e| StartError::Config(format!("site config: {e}")))?;
         std::fs::create_dir_all(&config.attachments_dir).map_err(|e| {
@@ -226,7 +236,12 @@ impl RunningServer {
             shutdown: shutdown_rx,
         });
         let router = crate::http::router(app.clone());
-        let server = tokio::spawn(serve(listener, router, app.shutdown.clone(), app.config.header_read_timeout));
+        let server = tokio::spawn(serve(
+            listener,
+            router,
+            app.shutdown.clone(),
+            app.config.header_read_timeout,
+        ));
         let tasks = vec![
             tokio::spawn(crate::inactivity::run(app.clone())),
             tokio::spawn(crate::mail::outbox_worker::run(app.clone())),

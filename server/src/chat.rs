@@ -82,31 +82,39 @@ fn resolve_attachments(
 
 /// Stores a visitor's message (creating the conversation if asked), de-duplicated
 /// by client id, then pushes it to the visitor's other sockets and to the agents.
-pub async fn visitor_post(app: &Arc<App>, visitor_id: &str, post: VisitorPost) -> Result<Result<Posted, Refusal>, DbError> {
+pub async fn visitor_post(
+    app: &Arc<App>,
+    visitor_id: &str,
+    post: VisitorPost,
+) -> Result<Result<Posted, Refusal>, DbError> {
     let app2 = app.clone();
     let visitor = visitor_id.to_owned();
     let result = app
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            if let Some(stored) = messages::find_visitor_client_id(&tx, &visitor, &post.client_id)? {
+            if let Some(stored) = messages::find_visitor_client_id(&tx, &visitor, &post.client_id)?
+            {
                 let started = post.conversation_id.is_none();
                 return Ok(Ok(Posted { stored, fresh: false, started, summary: None }));
             }
             let (conversation_id, started) = match &post.conversation_id {
                 Some(id) => match conversations::get_for_visitor(&tx, id, &visitor)? {
                     None => return Ok(Err(Refusal::NotFound)),
-                    Some(c) if c.status == ConversationStatus::Ended => return Ok(Err(Refusal::Ended)),
+                    Some(c) if c.status == ConversationStatus::Ended => {
+                        return Ok(Err(Refusal::Ended))
+                    }
                     Some(c) => (c.id, false),
                 },
                 None => (conversations::create(&tx, &visitor, &post.page_url, now_ms())?, true),
             };
-            let files = match resolve_attachments(&tx, &app2, &post.attachments, &conversation_id, |row| {
-                row.owner_visitor.as_deref() == Some(visitor.as_str())
-            })? {
-                Ok(files) => files,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
+            let files =
+                match resolve_attachments(&tx, &app2, &post.attachments, &conversation_id, |row| {
+                    row.owner_visitor.as_deref() == Some(visitor.as_str())
+                })? {
+                    Ok(files) => files,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
             let new = NewMessage {
                 conversation_id: conversation_id.clone(),
                 writer: Writer::Visitor { visitor_id: visitor.clone() },
@@ -125,11 +133,18 @@ pub async fn visitor_post(app: &Arc<App>, visitor_id: &str, post: VisitorPost) -
             let conversation_id = posted.stored.conversation_id.clone();
             app.hub.to_visitor(
                 visitor_id,
-                &ServerEvent::Message { conversation_id: conversation_id.clone(), message: posted.stored.message.clone() },
+                &ServerEvent::Message {
+                    conversation_id: conversation_id.clone(),
+                    message: posted.stored.message.clone(),
+                },
             );
-            app.hub.to_agents(&AgentEvent::Message { conversation_id, message: posted.stored.message.clone() });
+            app.hub.to_agents(&AgentEvent::Message {
+                conversation_id,
+                message: posted.stored.message.clone(),
+            });
             if let Some(summary) = &posted.summary {
-                app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation: summary.clone() });
+                app.hub
+                    .to_agents(&AgentEvent::ConversationUpdated { conversation: summary.clone() });
             }
         }
     }
@@ -154,7 +169,10 @@ pub async fn agent_post(
         .call(move |conn| {
             let tx = conn.transaction()?;
             if let Some(stored) = messages::find_agent_client_id(&tx, &agent, &client_id)? {
-                return Ok(Ok((Posted { stored, fresh: false, started: false, summary: None }, None)));
+                return Ok(Ok((
+                    Posted { stored, fresh: false, started: false, summary: None },
+                    None,
+                )));
             }
             let conv = match conversations::get(&tx, &conversation_id)? {
                 None => return Ok(Err(Refusal::NotFound)),
@@ -162,7 +180,8 @@ pub async fn agent_post(
                 Some(c) => c,
             };
             let files = match resolve_attachments(&tx, &app2, &refs, &conv.id, |row| {
-                row.owner_agent.is_some() || row.conversation_id.as_deref() == Some(conv.id.as_str())
+                row.owner_agent.is_some()
+                    || row.conversation_id.as_deref() == Some(conv.id.as_str())
             })? {
                 Ok(files) => files,
                 Err(refusal) => return Ok(Err(refusal)),
@@ -188,9 +207,15 @@ pub async fn agent_post(
         let conversation_id = posted.stored.conversation_id.clone();
         app.hub.to_visitor(
             &visitor_id,
-            &ServerEvent::Message { conversation_id: conversation_id.clone(), message: posted.stored.message.clone() },
+            &ServerEvent::Message {
+                conversation_id: conversation_id.clone(),
+                message: posted.stored.message.clone(),
+            },
         );
-        app.hub.to_agents(&AgentEvent::Message { conversation_id, message: posted.stored.message.clone() });
+        app.hub.to_agents(&AgentEvent::Message {
+            conversation_id,
+            message: posted.stored.message.clone(),
+        });
         if let Some(summary) = &posted.summary {
             app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation: summary.clone() });
         }
@@ -201,7 +226,11 @@ pub async fn agent_post(
 /// Ends an open conversation: tells its visitor and every agent, and mails the
 /// transcript when the site asks for it and the visitor's address is known.
 /// Returns `false` when it was not open (nothing happens then).
-pub async fn end_conversation(app: &Arc<App>, conversation_id: &str, reason: EndReason) -> Result<bool, DbError> {
+pub async fn end_conversation(
+    app: &Arc<App>,
+    conversation_id: &str,
+    reason: EndReason,
+) -> Result<bool, DbError> {
     let auto_send = app.options.transcript_auto_send;
     let app2 = app.clone();
     let id = conversation_id.to_owned();
@@ -239,7 +268,12 @@ pub async fn end_conversation(app: &Arc<App>, conversation_id: &str, reason: End
     Ok(true)
 }
 
-fn queue_transcript_in(conn: &Connection, app: &App, conversation_id: &str, email: &str) -> Result<bool, DbError> {
+fn queue_transcript_in(
+    conn: &Connection,
+    app: &App,
+    conversation_id: &str,
+    email: &str,
+) -> Result<bool, DbError> {
     let Some(conv) = conversations::get(conn, conversation_id)? else { return Ok(false) };
     let all = messages::all(conn, conversation_id)?;
     let mail = crate::mail::transcript::render(app, &conv, &all);
@@ -259,7 +293,8 @@ pub async fn queue_transcript(
         return Ok(Err(Refusal::BadEmail));
     }
     let app2 = app.clone();
-    let (id, email, visitor) = (conversation_id.to_owned(), email.to_owned(), visitor_id.map(str::to_owned));
+    let (id, email, visitor) =
+        (conversation_id.to_owned(), email.to_owned(), visitor_id.map(str::to_owned));
     let queued = app
         .db
         .call(move |conn| {

@@ -165,7 +165,9 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo(args) => runtime()?.block_on(crate::demo::run(args.addr, args.static_dir)),
         Command::SmtpSink(args) => runtime()?.block_on(async move {
-            let sink = SmtpSink::start(args.addr, &args.dir).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+            let sink = SmtpSink::start(args.addr, &args.dir)
+                .await
+                .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
             println!("SMTP sink on {} writing to {}", sink.addr, sink.dir.display());
             sink.wait().await;
             Ok(())
@@ -215,8 +217,10 @@ fn serve_config(args: ServeArgs) -> Result<ServerConfig, String> {
     }
     config.static_dir = args.static_dir;
     if let Some(path) = &args.site_config {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("--site-config: cannot read {}: {e}", path.display()))?;
-        config.site_config = serde_json::from_str(&text).map_err(|e| format!("--site-config: {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--site-config: cannot read {}: {e}", path.display()))?;
+        config.site_config = serde_json::from_str(&text)
+            .map_err(|e| format!("--site-config: {}: {e}", path.display()))?;
     }
     if let (Some(host), Some(from)) = (args.smtp_host, args.smtp_from) {
         config.smtp = Some(SmtpConfig { host, port: args.smtp_port, from });

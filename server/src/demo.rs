@@ -26,7 +26,11 @@ pub async fn run(addr: SocketAddr, static_dir: Option<PathBuf>) -> Result<(), St
         .map_err(|e| format!("cannot start the SMTP sink: {e}"))?;
     let mut config = ServerConfig::new(db_path);
     config.static_dir = static_dir;
-    config.smtp = Some(SmtpConfig { host: "127.0.0.1".into(), port: sink.addr.port(), from: "chat@example.com".into() });
+    config.smtp = Some(SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: sink.addr.port(),
+        from: "chat@example.com".into(),
+    });
     config.public_url = Some(format!("http://{addr}"));
     config.site_config = serde_json::json!({ "options": { "transcript_auto_send": true } });
     let server = RunningServer::start(config, addr).await.map_err(|e| e.to_string())?;

@@ -205,7 +205,13 @@ mod tests {
     use super::*;
 
     fn agent(id: &str, status: AgentStatus) -> AgentInfo {
-        AgentInfo { id: id.into(), name: id.into(), email: format!("{id}@x.test"), status, online: false }
+        AgentInfo {
+            id: id.into(),
+            name: id.into(),
+            email: format!("{id}@x.test"),
+            status,
+            online: false,
+        }
     }
 
     fn drain(rx: &mut crate::ws::outgoing::Incoming) -> Vec<String> {

@@ -61,7 +61,11 @@ impl SiteOptions {
                 Some(m) if m > 0.0 && m.is_finite() && m < 1.0e7 => {
                     out.inactivity_timeout = Duration::from_secs_f64(m * 60.0);
                 }
-                _ => return Err("options.inactivity_timeout_minutes: expected a positive number".into()),
+                _ => {
+                    return Err(
+                        "options.inactivity_timeout_minutes: expected a positive number".into()
+                    )
+                }
             },
         }
         match options.get("transcript_auto_send") {

@@ -49,7 +49,12 @@ pub fn sniff(bytes: &[u8], name: &str) -> Result<&'static str, Refused> {
         return Err(Refused::Empty);
     }
     let starts = |magic: &[u8]| bytes.starts_with(magic);
-    if starts(b"MZ") || starts(b"\x7fELF") || starts(b"#!") || starts(b"\xcf\xfa\xed\xfe") || starts(b"\xca\xfe\xba\xbe") {
+    if starts(b"MZ")
+        || starts(b"\x7fELF")
+        || starts(b"#!")
+        || starts(b"\xcf\xfa\xed\xfe")
+        || starts(b"\xca\xfe\xba\xbe")
+    {
         return Err(Refused::Executable);
     }
     if starts(b"\x89PNG\r\n\x1a\n") {
@@ -71,9 +76,15 @@ pub fn sniff(bytes: &[u8], name: &str) -> Result<&'static str, Refused> {
     if starts(b"PK\x03\x04") {
         let is_ooxml = contains(bytes, b"[Content_Types].xml");
         return match (is_ooxml, ext.as_str()) {
-            (true, "docx") => Ok("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (true, "xlsx") => Ok("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (true, "pptx") => Ok("application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (true, "docx") => {
+                Ok("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            }
+            (true, "xlsx") => {
+                Ok("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            }
+            (true, "pptx") => {
+                Ok("application/vnd.openxmlformats-officedocument.presentationml.presentation")
+            }
             _ => Err(Refused::NotAllowed),
         };
     }
@@ -86,7 +97,11 @@ pub fn sniff(bytes: &[u8], name: &str) -> Result<&'static str, Refused> {
         };
     }
     if looks_like_text(bytes) {
-        return Ok(if ext == "csv" { "text/csv; charset=utf-8" } else { "text/plain; charset=utf-8" });
+        return Ok(if ext == "csv" {
+            "text/csv; charset=utf-8"
+        } else {
+            "text/plain; charset=utf-8"
+        });
     }
     Err(Refused::NotAllowed)
 }
@@ -119,7 +134,8 @@ pub fn is_inline_image(mime: &str) -> bool {
 /// ```
 pub fn clean_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|&c| !c.is_control() && !is_invisible_format(c)).take(200).collect();
+    let cleaned: String =
+        last.chars().filter(|&c| !c.is_control() && !is_invisible_format(c)).take(200).collect();
     let trimmed = cleaned.trim();
     if trimmed.is_empty() || trimmed.chars().all(|c| c == '.') {
         "file".to_owned()
@@ -152,7 +168,10 @@ mod tests {
         assert!(sniff(zip, "report.docx").is_ok());
         assert_eq!(sniff(zip, "report.zip"), Err(Refused::NotAllowed));
         assert_eq!(sniff(b"PK\x03\x04 plain zip", "report.docx"), Err(Refused::NotAllowed));
-        assert_eq!(sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1...", "old.xls"), Ok("application/vnd.ms-excel"));
+        assert_eq!(
+            sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1...", "old.xls"),
+            Ok("application/vnd.ms-excel")
+        );
     }
 
     #[test]

@@ -17,7 +17,8 @@ async fn the_agent_socket_refuses_requests_without_a_session() {
         Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 401),
         other => panic!("expected a 401, got {other:?}"),
     }
-    let plain = http(t.addr(), "GET", "/ws/agent", &[("Cookie", "sitechat_agent=forged")], b"").await;
+    let plain =
+        http(t.addr(), "GET", "/ws/agent", &[("Cookie", "sitechat_agent=forged")], b"").await;
     assert_ne!(plain.status, 101);
     assert_eq!(login(t.addr(), "ann@example.com", "wrong password").await, None);
     assert_eq!(login(t.addr(), "nobody@example.com", PASSWORD).await, None);
@@ -62,7 +63,9 @@ async fn an_agent_reply_reaches_the_visitor_and_the_list_shows_unread() {
 
     let message = v
         .recv_until(|e| match e {
-            ServerEvent::Message { message, .. } if message.author.kind == AuthorKind::Agent => Some(message),
+            ServerEvent::Message { message, .. } if message.author.kind == AuthorKind::Agent => {
+                Some(message)
+            }
             _ => None,
         })
         .await;
@@ -93,7 +96,9 @@ async fn typing_goes_both_ways() {
     v.send(&ClientCommand::Typing { conversation_id: conv.clone(), typing: true }).await;
     let typing = ann
         .recv_until(|e| match e {
-            AgentEvent::VisitorTyping { conversation_id, typing } => Some((conversation_id, typing)),
+            AgentEvent::VisitorTyping { conversation_id, typing } => {
+                Some((conversation_id, typing))
+            }
             _ => None,
         })
         .await;
@@ -119,7 +124,9 @@ async fn an_agent_status_change_pushes_presence_to_visitors() {
     assert_eq!(v.recv().await, ServerEvent::Presence { team_available: true });
     let updated = ann
         .recv_until(|e| match e {
-            AgentEvent::AgentUpdated { agent } if agent.status == AgentStatus::Available => Some(agent),
+            AgentEvent::AgentUpdated { agent } if agent.status == AgentStatus::Available => {
+                Some(agent)
+            }
             _ => None,
         })
         .await;
@@ -149,14 +156,18 @@ async fn closing_a_conversation_ends_it_for_the_visitor() {
     ann.send(&AgentCommand::CloseConversation { conversation_id: conv.clone() }).await;
     let ended = v
         .recv_until(|e| match e {
-            ServerEvent::ConversationEnded { conversation_id, reason } => Some((conversation_id, reason)),
+            ServerEvent::ConversationEnded { conversation_id, reason } => {
+                Some((conversation_id, reason))
+            }
             _ => None,
         })
         .await;
     assert_eq!(ended, (conv.clone(), EndReason::Agent));
     let summary = ann
         .recv_until(|e| match e {
-            AgentEvent::ConversationUpdated { conversation } if conversation.status == ConversationStatus::Ended => {
+            AgentEvent::ConversationUpdated { conversation }
+                if conversation.status == ConversationStatus::Ended =>
+            {
                 Some(conversation)
             }
             _ => None,
@@ -192,7 +203,9 @@ async fn an_idle_conversation_ends_for_inactivity() {
     let (conv, _) = v.say(None, "v1", "anyone?").await;
     let ended = v
         .recv_until(|e| match e {
-            ServerEvent::ConversationEnded { conversation_id, reason } => Some((conversation_id, reason)),
+            ServerEvent::ConversationEnded { conversation_id, reason } => {
+                Some((conversation_id, reason))
+            }
             _ => None,
         })
         .await;
@@ -216,9 +229,12 @@ fn read_mails(dir: &std::path::Path) -> Vec<String> {
 #[tokio::test]
 async fn transcripts_reach_the_smtp_sink_with_every_message() {
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = sitechat_server::mail::smtp_sink::SmtpSink::start("127.0.0.1:0".parse().unwrap(), mail_dir.path())
-        .await
-        .unwrap();
+    let sink = sitechat_server::mail::smtp_sink::SmtpSink::start(
+        "127.0.0.1:0".parse().unwrap(),
+        mail_dir.path(),
+    )
+    .await
+    .unwrap();
     let port = sink.addr.port();
     let t = TestServer::start_with(|c| {
         c.smtp = Some(sitechat_server::app::SmtpConfig {
@@ -240,10 +256,17 @@ async fn transcripts_reach_the_smtp_sink_with_every_message() {
         attachments: vec![],
     })
     .await;
-    v.recv_until(|e| matches!(e, ServerEvent::Message { message, .. } if message.seq == 2).then_some(())).await;
+    v.recv_until(|e| {
+        matches!(e, ServerEvent::Message { message, .. } if message.seq == 2).then_some(())
+    })
+    .await;
 
     // On demand from the widget.
-    v.send(&ClientCommand::RequestTranscript { conversation_id: conv.clone(), email: "vis@example.com".into() }).await;
+    v.send(&ClientCommand::RequestTranscript {
+        conversation_id: conv.clone(),
+        email: "vis@example.com".into(),
+    })
+    .await;
     let confirmed = v
         .recv_until(|e| match e {
             ServerEvent::TranscriptRequested { email, .. } => Some(email),
@@ -260,7 +283,11 @@ async fn transcripts_reach_the_smtp_sink_with_every_message() {
     assert!(mail.contains("https://shop.example/pricing"), "{mail}");
 
     // From the inbox, and automatically at the end (the address is now known).
-    ann.send(&AgentCommand::SendTranscript { conversation_id: conv.clone(), email: "boss@example.com".into() }).await;
+    ann.send(&AgentCommand::SendTranscript {
+        conversation_id: conv.clone(),
+        email: "boss@example.com".into(),
+    })
+    .await;
     ann.recv_until(|e| matches!(e, AgentEvent::TranscriptQueued { .. }).then_some(())).await;
     ann.send(&AgentCommand::CloseConversation { conversation_id: conv }).await;
     assert!(common::eventually(|| read_mails(mail_dir.path()).len() == 3).await);
@@ -286,7 +313,11 @@ async fn mails_wait_in_the_outbox_while_smtp_is_down_and_go_out_later() {
     .await;
     let mut v = t.visitor().await;
     let (conv, _) = v.say(None, "v1", "retry me").await;
-    v.send(&ClientCommand::RequestTranscript { conversation_id: conv, email: "vis@example.com".into() }).await;
+    v.send(&ClientCommand::RequestTranscript {
+        conversation_id: conv,
+        email: "vis@example.com".into(),
+    })
+    .await;
     v.recv_until(|e| matches!(e, ServerEvent::TranscriptRequested { .. }).then_some(())).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let db = t.server().app.db.clone();
@@ -294,7 +325,8 @@ async fn mails_wait_in_the_outbox_while_smtp_is_down_and_go_out_later() {
     assert_eq!(pending, 1);
 
     let mail_dir = tempfile::tempdir().unwrap();
-    let sink = sitechat_server::mail::smtp_sink::SmtpSink::start(addr, mail_dir.path()).await.unwrap();
+    let sink =
+        sitechat_server::mail::smtp_sink::SmtpSink::start(addr, mail_dir.path()).await.unwrap();
     assert!(common::eventually(|| read_mails(mail_dir.path()).len() == 1).await);
     assert!(read_mails(mail_dir.path())[0].contains("retry me"));
     sink.stop();

@@ -18,7 +18,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
 
 fn error_of(e: ServerEvent) -> Option<(String, Option<String>)> {
     match e {
@@ -39,15 +40,21 @@ fn send_message(conversation_id: Option<&str>, client_id: &str, text: &str) -> C
 }
 
 /// Every message of a conversation, following `complete: false` pages.
-async fn full_history(v: &mut Visitor, conversation_id: &str) -> Vec<sitechat_core::protocol::WireMessage> {
+async fn full_history(
+    v: &mut Visitor,
+    conversation_id: &str,
+) -> Vec<sitechat_core::protocol::WireMessage> {
     let mut all = Vec::new();
     loop {
         let after_seq = all.last().map_or(0, |m: &sitechat_core::protocol::WireMessage| m.seq);
-        v.send(&ClientCommand::CatchUp { conversation_id: conversation_id.into(), after_seq }).await;
+        v.send(&ClientCommand::CatchUp { conversation_id: conversation_id.into(), after_seq })
+            .await;
         let (messages, complete) = v
             .recv_until(|e| match e {
                 ServerEvent::History { messages, complete, .. } => Some((messages, complete)),
-                ServerEvent::Error { code, message, .. } => panic!("catch_up refused: {code} {message}"),
+                ServerEvent::Error { code, message, .. } => {
+                    panic!("catch_up refused: {code} {message}")
+                }
                 _ => None,
             })
             .await;
@@ -74,7 +81,10 @@ async fn no_visitor_frame_reaches_into_another_visitors_conversation() {
         ClientCommand::Typing { conversation_id: conv_a.clone(), typing: true },
         ClientCommand::MarkRead { conversation_id: conv_a.clone(), up_to_seq: 99 },
         ClientCommand::CatchUp { conversation_id: conv_a.clone(), after_seq: 0 },
-        ClientCommand::RequestTranscript { conversation_id: conv_a.clone(), email: "b@example.com".into() },
+        ClientCommand::RequestTranscript {
+            conversation_id: conv_a.clone(),
+            email: "b@example.com".into(),
+        },
         send_message(Some(&conv_a), "b-1", "let me in"),
     ];
     for attempt in &attempts {
@@ -124,14 +134,25 @@ async fn agent_endpoints_refuse_visitors_forged_cookies_ended_sessions_and_other
     };
     // A visitor's session token is not an agent session.
     assert_eq!(agent_ws(format!("sitechat_agent={}", v.token), None).await, 401);
-    let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &format!("sitechat_agent={}", v.token))], b"").await;
+    let me = http(
+        t.addr(),
+        "GET",
+        "/api/agent/me",
+        &[("Cookie", &format!("sitechat_agent={}", v.token))],
+        b"",
+    )
+    .await;
     assert_eq!(me.status, 401);
 
     let cookie = login(t.addr(), "ann@example.com", PASSWORD).await.unwrap();
     assert_eq!(agent_ws(cookie.clone(), None).await, 101);
     let own_origin: &'static str = Box::leak(format!("http://{}", t.addr()).into_boxed_str());
     assert_eq!(agent_ws(cookie.clone(), Some(own_origin)).await, 101);
-    assert_eq!(agent_ws(cookie.clone(), Some("http://evil.example")).await, 403, "cross-site WebSocket hijacking");
+    assert_eq!(
+        agent_ws(cookie.clone(), Some("http://evil.example")).await,
+        403,
+        "cross-site WebSocket hijacking"
+    );
     assert_eq!(agent_ws(cookie.clone(), Some("null")).await, 403);
 
     // After logout the same cookie is worthless everywhere.
@@ -140,7 +161,8 @@ async fn agent_endpoints_refuse_visitors_forged_cookies_ended_sessions_and_other
     assert_eq!(agent_ws(cookie.clone(), None).await, 401);
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 401);
-    let upload = http(t.addr(), "POST", "/api/attachments?name=a.png", &[("Cookie", &cookie)], PNG).await;
+    let upload =
+        http(t.addr(), "POST", "/api/attachments?name=a.png", &[("Cookie", &cookie)], PNG).await;
     assert_eq!(upload.status, 401);
 }
 
@@ -179,14 +201,27 @@ async fn guessed_session_tokens_never_reach_an_existing_visitor() {
         .await;
         assert_ne!(g.visitor_id, a.visitor_id, "guess {guess:?} became visitor A");
         assert_ne!(g.token, token);
-        assert_eq!(g.recv_until(error_of).await.0, "not_found", "guess {guess:?} resumed A's conversation");
+        assert_eq!(
+            g.recv_until(error_of).await.0,
+            "not_found",
+            "guess {guess:?} resumed A's conversation"
+        );
         visitor_ids.insert(g.visitor_id.clone());
 
         // Nor do the guesses open A's files or an agent's session.
         let auth = format!("Bearer {guess}");
-        let r = http(t.addr(), "POST", "/api/attachments?name=x.png", &[("Authorization", &auth)], PNG).await;
+        let r =
+            http(t.addr(), "POST", "/api/attachments?name=x.png", &[("Authorization", &auth)], PNG)
+                .await;
         assert_eq!(r.status, 401, "upload with guessed token {guess:?}");
-        let r = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &format!("sitechat_agent={guess}"))], b"").await;
+        let r = http(
+            t.addr(),
+            "GET",
+            "/api/agent/me",
+            &[("Cookie", &format!("sitechat_agent={guess}"))],
+            b"",
+        )
+        .await;
         assert_eq!(r.status, 401);
     }
     assert_eq!(visitor_ids.len(), guesses.len(), "every guess is a fresh, separate visitor");
@@ -203,8 +238,16 @@ async fn guessing_an_agents_password_is_throttled_per_address() {
     let attempt = |password: &'static str| {
         let addr = t.addr();
         async move {
-            let body = serde_json::json!({ "email": "ann@example.com", "password": password }).to_string();
-            http(addr, "POST", "/api/agent/login", &[("Content-Type", "application/json")], body.as_bytes()).await
+            let body =
+                serde_json::json!({ "email": "ann@example.com", "password": password }).to_string();
+            http(
+                addr,
+                "POST",
+                "/api/agent/login",
+                &[("Content-Type", "application/json")],
+                body.as_bytes(),
+            )
+            .await
         }
     };
     // A few mistakes are nothing: the right password still works after them.
@@ -254,7 +297,9 @@ async fn oversize_frames_bodies_and_headers_are_refused_and_the_server_goes_on()
 
     // Too many attachments, too long an id: refused by the decoder, naming the field.
     let mut v = t.visitor().await;
-    let eleven: Vec<String> = (0..11).map(|i| format!(r#"{{"id":"f{i}","name":"a","mime":"text/plain","size":1}}"#)).collect();
+    let eleven: Vec<String> = (0..11)
+        .map(|i| format!(r#"{{"id":"f{i}","name":"a","mime":"text/plain","size":1}}"#))
+        .collect();
     v.send_raw(format!(
         r#"{{"type":"send_message","conversation_id":null,"client_id":"k1","text":"hi","attachments":[{}]}}"#,
         eleven.join(",")
@@ -267,33 +312,64 @@ async fn oversize_frames_bodies_and_headers_are_refused_and_the_server_goes_on()
         }
         other => panic!("{other:?}"),
     }
-    v.send_raw(format!(r#"{{"type":"catch_up","conversation_id":"{}","after_seq":0}}"#, "c".repeat(129))).await;
+    v.send_raw(format!(
+        r#"{{"type":"catch_up","conversation_id":"{}","after_seq":0}}"#,
+        "c".repeat(129)
+    ))
+    .await;
     match v.recv().await {
-        ServerEvent::Error { message, .. } => assert_eq!(message, "catch_up.conversation_id: longer than 128 characters"),
+        ServerEvent::Error { message, .. } => {
+            assert_eq!(message, "catch_up.conversation_id: longer than 128 characters")
+        }
         other => panic!("{other:?}"),
     }
 
     // HTTP bodies: login over 16 KiB, uploads over the limit (raw and multipart).
     let login_body = format!(r#"{{"email":"a@b.c","password":"{}"}}"#, "p".repeat(20 * 1024));
-    let r = http(t.addr(), "POST", "/api/agent/login", &[("Content-Type", "application/json")], login_body.as_bytes()).await;
+    let r = http(
+        t.addr(),
+        "POST",
+        "/api/agent/login",
+        &[("Content-Type", "application/json")],
+        login_body.as_bytes(),
+    )
+    .await;
     assert_eq!(r.status, 413);
     let auth = format!("Bearer {}", v.token);
     let mut big_png = PNG.to_vec();
     big_png.resize(4097, 0);
-    let r = http(t.addr(), "POST", "/api/attachments?name=a.png", &[("Authorization", &auth)], &big_png).await;
+    let r = http(
+        t.addr(),
+        "POST",
+        "/api/attachments?name=a.png",
+        &[("Authorization", &auth)],
+        &big_png,
+    )
+    .await;
     assert_eq!(r.status, 413);
     let r = multipart_upload(&t, &v.token, "a.png", &big_png).await;
     assert_eq!(r.status, 413, "{}", r.text());
-    assert_eq!(std::fs::read_dir(&t.server().app.config.attachments_dir).unwrap().count(), 0, "nothing was written");
+    assert_eq!(
+        std::fs::read_dir(&t.server().app.config.attachments_dir).unwrap().count(),
+        0,
+        "nothing was written"
+    );
 
     // A 1 MiB header block: refused (431) or cut off, never served.
     let mut stream = TcpStream::connect(t.addr()).await.unwrap();
-    let head = format!("GET /api/site-config HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "h".repeat(1024 * 1024));
+    let head = format!(
+        "GET /api/site-config HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "h".repeat(1024 * 1024)
+    );
     let _ = stream.write_all(head.as_bytes()).await;
     let mut answer = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
     let answer = String::from_utf8_lossy(&answer);
-    assert!(!answer.starts_with("HTTP/1.1 200"), "a 1 MiB header was served: {}", &answer[..answer.len().min(80)]);
+    assert!(
+        !answer.starts_with("HTTP/1.1 200"),
+        "a 1 MiB header was served: {}",
+        &answer[..answer.len().min(80)]
+    );
 
     // Through all of it the server kept serving.
     let r = http(t.addr(), "GET", "/api/site-config", &[], b"").await;
@@ -322,7 +398,9 @@ async fn slow_and_idle_clients_do_not_starve_others_and_silent_sockets_are_close
     }
     let mut idle = Vec::new();
     for _ in 0..50 {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/visitor", t.addr())).await.unwrap();
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/visitor", t.addr()))
+            .await
+            .unwrap();
         idle.push(ws);
     }
     let trickle = tokio::spawn(async move {
@@ -353,7 +431,8 @@ async fn slow_and_idle_clients_do_not_starve_others_and_silent_sockets_are_close
             loop {
                 match ws.next().await {
                     Some(Ok(Message::Text(t))) => {
-                        if let Ok(ServerEvent::Error { code, .. }) = ServerEvent::decode(t.as_str()) {
+                        if let Ok(ServerEvent::Error { code, .. }) = ServerEvent::decode(t.as_str())
+                        {
                             told |= code == "unauthorized";
                         }
                     }
@@ -367,7 +446,10 @@ async fn slow_and_idle_clients_do_not_starve_others_and_silent_sockets_are_close
     }
     // The visitor who did say hello is still connected.
     v.send(&ClientCommand::Ping { nonce: 7 }).await;
-    assert_eq!(v.recv_until(|e| matches!(e, ServerEvent::Pong { nonce: 7 }).then_some(())).await, ());
+    assert_eq!(
+        v.recv_until(|e| matches!(e, ServerEvent::Pong { nonce: 7 }).then_some(())).await,
+        ()
+    );
 
     // The header trickles took longer than the header timeout: the server hung up on
     // every one of them (a read returns end of stream, or the reset), without answering.
@@ -413,7 +495,9 @@ async fn a_client_that_never_reads_is_disconnected_before_its_queue_grows_withou
     let ended = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             match reader.ws.next().await {
-                Some(Ok(Message::Text(t))) => histories += usize::from(t.as_str().starts_with(r#"{"type":"history""#)),
+                Some(Ok(Message::Text(t))) => {
+                    histories += usize::from(t.as_str().starts_with(r#"{"type":"history""#))
+                }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             }
@@ -462,7 +546,11 @@ async fn a_flooding_visitor_is_limited_alone_and_recovers_after_a_pause() {
     flooder.send(&send_message(None, "f2", "two")).await;
     let refused = flooder
         .recv_until(|e| match e {
-            ServerEvent::Error { code, client_id: Some(c), .. } if code == "rate_limited" && c == "f2" => Some(c),
+            ServerEvent::Error { code, client_id: Some(c), .. }
+                if code == "rate_limited" && c == "f2" =>
+            {
+                Some(c)
+            }
             ServerEvent::Ack { client_id, .. } if client_id == "f2" => Some("acked".into()),
             _ => None,
         })
@@ -481,7 +569,14 @@ async fn a_flooding_visitor_is_limited_alone_and_recovers_after_a_pause() {
 async fn raw_upload(t: &TestServer, token: &str, name: &str, bytes: &[u8]) -> HttpResponse {
     let auth = format!("Bearer {token}");
     let path = format!("/api/attachments?name={}&mime=image/png", percent(name));
-    http(t.addr(), "POST", &path, &[("Authorization", &auth), ("Content-Type", "application/octet-stream")], bytes).await
+    http(
+        t.addr(),
+        "POST",
+        &path,
+        &[("Authorization", &auth), ("Content-Type", "application/octet-stream")],
+        bytes,
+    )
+    .await
 }
 
 async fn multipart_upload(t: &TestServer, token: &str, name: &str, bytes: &[u8]) -> HttpResponse {
@@ -495,12 +590,25 @@ async fn multipart_upload(t: &TestServer, token: &str, name: &str, bytes: &[u8])
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let auth = format!("Bearer {token}");
     let content_type = format!("multipart/form-data; boundary={boundary}");
-    http(t.addr(), "POST", "/api/attachments", &[("Authorization", &auth), ("Content-Type", &content_type)], &body).await
+    http(
+        t.addr(),
+        "POST",
+        "/api/attachments",
+        &[("Authorization", &auth), ("Content-Type", &content_type)],
+        &body,
+    )
+    .await
 }
 
 fn percent(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -540,7 +648,9 @@ async fn disguised_uploads_are_typed_by_their_bytes_and_served_inert() {
         assert_eq!(r.status, 201, "{}", r.text());
         let a = json(&r);
         assert_eq!(a["mime"], "text/plain; charset=utf-8", "{name}");
-        let got = http(t.addr(), "GET", a["url"].as_str().unwrap(), &[("Authorization", &auth)], b"").await;
+        let got =
+            http(t.addr(), "GET", a["url"].as_str().unwrap(), &[("Authorization", &auth)], b"")
+                .await;
         assert_eq!(got.header("content-type"), Some("text/plain; charset=utf-8"));
         assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
         assert_eq!(got.header("content-security-policy"), Some("default-src 'none'; sandbox"));
@@ -551,7 +661,8 @@ async fn disguised_uploads_are_typed_by_their_bytes_and_served_inert() {
     polyglot.extend_from_slice(b"<script>alert(1)</script>");
     let a = json(&raw_upload(&t, &v.token, "poly.png", &polyglot).await);
     assert_eq!(a["mime"], "image/png");
-    let got = http(t.addr(), "GET", a["url"].as_str().unwrap(), &[("Authorization", &auth)], b"").await;
+    let got =
+        http(t.addr(), "GET", a["url"].as_str().unwrap(), &[("Authorization", &auth)], b"").await;
     assert_eq!(got.header("content-security-policy"), Some("default-src 'none'; sandbox"));
     assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
 }
@@ -595,8 +706,14 @@ async fn hostile_file_names_are_cleaned_and_never_touch_the_file_system() {
             // Multipart parsers may themselves cut a name at a slash; what matters is
             // that nothing before the last separator or nothing invisible survives.
             if multipart {
-                assert!(!name.contains(['/', '\\']) && !name.chars().any(char::is_control), "{sent:?} → {name:?}");
-                assert!(!name.contains('\u{202E}') && !name.contains('\u{200B}'), "{sent:?} → {name:?}");
+                assert!(
+                    !name.contains(['/', '\\']) && !name.chars().any(char::is_control),
+                    "{sent:?} → {name:?}"
+                );
+                assert!(
+                    !name.contains('\u{202E}') && !name.contains('\u{200B}'),
+                    "{sent:?} → {name:?}"
+                );
                 assert!(name.chars().count() <= 200);
             } else {
                 assert_eq!(name, expected, "{sent:?}");
@@ -606,11 +723,15 @@ async fn hostile_file_names_are_cleaned_and_never_touch_the_file_system() {
     }
     // Only files named by their random id exist, all inside the attachments directory.
     let dir = &t.server().app.config.attachments_dir;
-    let mut files: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     files.sort();
     ids.sort();
     assert_eq!(files, ids);
-    let outside: Vec<_> = std::fs::read_dir(t.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let outside: Vec<_> =
+        std::fs::read_dir(t.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(outside.iter().all(|n| n.to_string_lossy().starts_with("chat.sqlite")), "{outside:?}");
 }
 
@@ -679,7 +800,12 @@ async fn every_acknowledged_message_survives_kill_9_mid_write() {
                 let mut conv = conv;
                 for n in 0.. {
                     let client_id = format!("v{i}-r{round}-{n}");
-                    let frame = send_message(conv.as_deref(), &client_id, &format!("message {n} of round {round}")).encode();
+                    let frame = send_message(
+                        conv.as_deref(),
+                        &client_id,
+                        &format!("message {n} of round {round}"),
+                    )
+                    .encode();
                     if v.ws.send(Message::Text(frame.into())).await.is_err() {
                         break;
                     }
@@ -687,11 +813,21 @@ async fn every_acknowledged_message_survives_kill_9_mid_write() {
                     let answer = tokio::time::timeout(Duration::from_secs(5), async {
                         loop {
                             match v.ws.next().await {
-                                Some(Ok(Message::Text(t))) => match ServerEvent::decode(t.as_str()) {
-                                    Ok(ServerEvent::Ack { client_id: c, conversation_id, seq, .. }) if c == client_id => {
+                                Some(Ok(Message::Text(t))) => match ServerEvent::decode(t.as_str())
+                                {
+                                    Ok(ServerEvent::Ack {
+                                        client_id: c,
+                                        conversation_id,
+                                        seq,
+                                        ..
+                                    }) if c == client_id => {
                                         return Some(Some((conversation_id, seq)))
                                     }
-                                    Ok(ServerEvent::Error { client_id: Some(c), .. }) if c == client_id => return Some(None),
+                                    Ok(ServerEvent::Error { client_id: Some(c), .. })
+                                        if c == client_id =>
+                                    {
+                                        return Some(None)
+                                    }
                                     _ => {}
                                 },
                                 Some(Ok(_)) => {}
@@ -743,11 +879,17 @@ async fn every_acknowledged_message_survives_kill_9_mid_write() {
             by_client.entry(m.client_id.as_deref().unwrap_or("")).or_default().push(m.seq);
         }
         for (client_id, seq) in &acked[i] {
-            assert_eq!(by_client.get(client_id.as_str()), Some(&vec![*seq]), "acknowledged {client_id} lost or moved");
+            assert_eq!(
+                by_client.get(client_id.as_str()),
+                Some(&vec![*seq]),
+                "acknowledged {client_id} lost or moved"
+            );
             checked += 1;
         }
         assert!(by_client.values().all(|s| s.len() == 1), "a client id stored twice");
     }
-    eprintln!("kill -9 × {ROUNDS}: {sent_total} sent, {checked} acknowledged, all present exactly once");
+    eprintln!(
+        "kill -9 × {ROUNDS}: {sent_total} sent, {checked} acknowledged, all present exactly once"
+    );
     assert!(checked >= VISITORS * ROUNDS, "too few writes to mean anything: {checked}");
 }

@@ -5,12 +5,20 @@ mod common;
 use common::{http, login, TestServer, PASSWORD};
 use sitechat_core::protocol::{AttachmentRef, ClientCommand, ServerEvent};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
 
 async fn upload(t: &TestServer, token: &str, name: &str, bytes: &[u8]) -> common::HttpResponse {
     let auth = format!("Bearer {token}");
     let path = format!("/api/attachments?name={name}&mime=image/png");
-    http(t.addr(), "POST", &path, &[("Authorization", &auth), ("Content-Type", "application/octet-stream")], bytes).await
+    http(
+        t.addr(),
+        "POST",
+        &path,
+        &[("Authorization", &auth), ("Content-Type", "application/octet-stream")],
+        bytes,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -45,7 +53,14 @@ async fn path_traversal_in_a_file_name_is_harmless() {
 
     // And an id with traversal in it names nothing.
     let auth = format!("Bearer {}", v.token);
-    let r = http(t.addr(), "GET", "/api/attachments/..%2Fchat.sqlite", &[("Authorization", &auth)], b"").await;
+    let r = http(
+        t.addr(),
+        "GET",
+        "/api/attachments/..%2Fchat.sqlite",
+        &[("Authorization", &auth)],
+        b"",
+    )
+    .await;
     assert_eq!(r.status, 404);
 }
 
@@ -59,14 +74,18 @@ async fn attachments_are_served_to_their_visitor_and_agents_only() {
     let att: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     let url = att["url"].as_str().unwrap().to_owned();
 
-    let mine = http(t.addr(), "GET", &url, &[("Authorization", &format!("Bearer {}", a.token))], b"").await;
+    let mine =
+        http(t.addr(), "GET", &url, &[("Authorization", &format!("Bearer {}", a.token))], b"")
+            .await;
     assert_eq!(mine.status, 200);
     assert_eq!(mine.body, PNG);
     assert_eq!(mine.header("content-type"), Some("image/png"));
     assert_eq!(mine.header("x-content-type-options"), Some("nosniff"));
     assert!(mine.header("content-disposition").unwrap().starts_with("inline"));
 
-    let theirs = http(t.addr(), "GET", &url, &[("Authorization", &format!("Bearer {}", b.token))], b"").await;
+    let theirs =
+        http(t.addr(), "GET", &url, &[("Authorization", &format!("Bearer {}", b.token))], b"")
+            .await;
     assert_eq!(theirs.status, 404);
     let anonymous = http(t.addr(), "GET", &url, &[], b"").await;
     assert_eq!(anonymous.status, 401);
@@ -131,7 +150,14 @@ async fn a_text_file_is_downloaded_as_an_attachment_and_oversize_is_refused() {
     assert_eq!(r.status, 201);
     let att: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(att["mime"], "text/plain; charset=utf-8");
-    let got = http(t.addr(), "GET", att["url"].as_str().unwrap(), &[("Authorization", &format!("Bearer {}", v.token))], b"").await;
+    let got = http(
+        t.addr(),
+        "GET",
+        att["url"].as_str().unwrap(),
+        &[("Authorization", &format!("Bearer {}", v.token))],
+        b"",
+    )
+    .await;
     assert!(got.header("content-disposition").unwrap().starts_with("attachment;"));
     assert_eq!(got.header("content-security-policy"), Some("default-src 'none'; sandbox"));
 
@@ -183,7 +209,8 @@ async fn static_files_inbox_and_site_config_are_served_with_security_headers() {
 async fn login_sets_a_strict_cookie_and_logout_ends_the_session() {
     let t = TestServer::start().await;
     t.add_agent("ann@example.com", "Ann");
-    let cookie = login(t.addr(), "ANN@example.com", PASSWORD).await.expect("case-insensitive e-mail");
+    let cookie =
+        login(t.addr(), "ANN@example.com", PASSWORD).await.expect("case-insensitive e-mail");
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 200);
     assert!(me.text().contains("Ann"));
@@ -191,7 +218,14 @@ async fn login_sets_a_strict_cookie_and_logout_ends_the_session() {
     assert_eq!(out.status, 204);
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 401);
-    let bad = http(t.addr(), "POST", "/api/agent/login", &[("Content-Type", "application/json")], b"{nope").await;
+    let bad = http(
+        t.addr(),
+        "POST",
+        "/api/agent/login",
+        &[("Content-Type", "application/json")],
+        b"{nope",
+    )
+    .await;
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains(r#""error":"bad_request""#), "{}", bad.text());
 }

@@ -35,7 +35,11 @@ async fn a_visitor_cannot_read_or_write_another_visitors_conversation() {
     .await;
     assert_eq!(b.recv_until(error_code).await, ("not_found".to_owned(), Some("b-1".to_owned())));
 
-    b.send(&ClientCommand::RequestTranscript { conversation_id: conv_a.clone(), email: "b@example.com".into() }).await;
+    b.send(&ClientCommand::RequestTranscript {
+        conversation_id: conv_a.clone(),
+        email: "b@example.com".into(),
+    })
+    .await;
     assert_eq!(b.recv_until(error_code).await.0, "not_found");
 
     // A's conversation is untouched and A saw nothing of B.
@@ -178,12 +182,15 @@ async fn after_a_restart_the_visitor_resumes_with_its_token_and_nothing_is_lost_
 #[tokio::test]
 async fn commands_before_hello_are_refused_and_an_unknown_token_gets_a_new_session() {
     let t = TestServer::start().await;
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws/visitor", t.addr())).await.unwrap();
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws/visitor", t.addr())).await.unwrap();
     use futures_util::{SinkExt, StreamExt};
     let frame = ClientCommand::CatchUp { conversation_id: "c".into(), after_seq: 0 }.encode();
     ws.send(tokio_tungstenite::tungstenite::Message::Text(frame.into())).await.unwrap();
     let reply = ws.next().await.unwrap().unwrap().into_text().unwrap().to_string();
-    assert!(matches!(ServerEvent::decode(&reply), Ok(ServerEvent::Error { code, .. }) if code == "unauthorized"));
+    assert!(
+        matches!(ServerEvent::decode(&reply), Ok(ServerEvent::Error { code, .. }) if code == "unauthorized")
+    );
 
     let v = Visitor::connect(t.addr(), Some("forged-token".into())).await;
     assert_ne!(v.token, "forged-token");

@@ -106,7 +106,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
             }
         })
     };
-    let has_content = !props.draft.trim().is_empty() || props.attachments.iter().any(|a| !a.uploading);
+    let has_content =
+        !props.draft.trim().is_empty() || props.attachments.iter().any(|a| !a.uploading);
     let busy = props.attachments.iter().any(|a| a.uploading);
     html! {
         <form class="sc-composer" part="composer" {onsubmit}>

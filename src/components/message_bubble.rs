@@ -31,13 +31,17 @@ pub fn MessageBubble(props: &MessageBubbleProps) -> Html {
     };
     let failed = matches!(m.delivery, Some(Delivery::Failed { .. }));
     let delivery = match &m.delivery {
-        Some(Delivery::Sending) => html! { <span class="sc-delivery sc-delivery--sending">{ text(locale, Msg::Sending) }</span> },
+        Some(Delivery::Sending) => {
+            html! { <span class="sc-delivery sc-delivery--sending">{ text(locale, Msg::Sending) }</span> }
+        }
         Some(Delivery::Sent { .. }) if props.show_sent => {
             html! { <span class="sc-delivery sc-delivery--sent">{ text(locale, Msg::Sent) }</span> }
         }
         Some(Delivery::Failed { reason }) => {
             let why = match reason {
-                FailReason::Rejected { code, .. } if code == "too_large" => Some(text(locale, Msg::MessageTooLong)),
+                FailReason::Rejected { code, .. } if code == "too_large" => {
+                    Some(text(locale, Msg::MessageTooLong))
+                }
                 _ => None,
             };
             let on_retry = props.on_retry.clone();

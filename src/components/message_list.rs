@@ -53,7 +53,8 @@ pub struct MessageListProps {
 
 /// Same sender: both visitor, or the same team member.
 fn same_sender(a: &Message, b: &Message) -> bool {
-    a.author.kind == b.author.kind && (a.author.kind == AuthorKind::Visitor || a.author.name == b.author.name)
+    a.author.kind == b.author.kind
+        && (a.author.kind == AuthorKind::Visitor || a.author.name == b.author.name)
 }
 
 #[function_component]
@@ -73,7 +74,8 @@ pub fn MessageList(props: &MessageListProps) -> Html {
         let unseen = unseen.clone();
         let height_before_earlier = height_before_earlier.clone();
         let typing = props.typing.is_some();
-        let visitor_sent_last = props.messages.last().is_some_and(|m| m.author.kind == AuthorKind::Visitor);
+        let visitor_sent_last =
+            props.messages.last().is_some_and(|m| m.author.kind == AuthorKind::Visitor);
         use_effect_with((last_key, first_key, count, typing), move |_| {
             if let Some(el) = scroller.cast::<Element>() {
                 if let Some(before) = height_before_earlier.borrow_mut().take() {
@@ -115,16 +117,17 @@ pub fn MessageList(props: &MessageListProps) -> Html {
         let scroller = scroller.clone();
         let on_load_earlier = props.on_load_earlier.clone();
         Callback::from(move |_: MouseEvent| {
-            *height_before_earlier.borrow_mut() = scroller.cast::<Element>().map(|el| el.scroll_height());
+            *height_before_earlier.borrow_mut() =
+                scroller.cast::<Element>().map(|el| el.scroll_height());
             on_load_earlier.emit(());
         })
     };
 
     let locale = props.locale;
     let messages = &props.messages;
-    let last_sent_visitor = messages
-        .iter()
-        .rposition(|m| m.author.kind == AuthorKind::Visitor && matches!(m.delivery, Some(Delivery::Sent { .. })));
+    let last_sent_visitor = messages.iter().rposition(|m| {
+        m.author.kind == AuthorKind::Visitor && matches!(m.delivery, Some(Delivery::Sent { .. }))
+    });
     let mut rendered = Vec::with_capacity(messages.len());
     let mut i = 0;
     while i < messages.len() {
@@ -141,7 +144,9 @@ pub fn MessageList(props: &MessageListProps) -> Html {
         let system = head.author.kind == AuthorKind::System;
         let name = match head.author.kind {
             AuthorKind::Visitor => text(locale, Msg::You).to_owned(),
-            AuthorKind::Bot => head.author.name.clone().unwrap_or_else(|| text(locale, Msg::Bot).to_owned()),
+            AuthorKind::Bot => {
+                head.author.name.clone().unwrap_or_else(|| text(locale, Msg::Bot).to_owned())
+            }
             _ => head.author.name.clone().unwrap_or_else(|| props.team_name.to_string()),
         };
         // An avatar from the wire is only shown from a safe URL (http(s), same site, blob);

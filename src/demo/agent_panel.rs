@@ -63,7 +63,9 @@ pub fn AgentPanel(props: &AgentPanelProps) -> Html {
             true,
         )
     }));
-    let link = act(Box::new(|a| a.say("Here is our pricing page: https://lumen.example/pricing — and the docs at docs.lumen.example")));
+    let link = act(Box::new(|a| {
+        a.say("Here is our pricing page: https://lumen.example/pricing — and the docs at docs.lumen.example")
+    }));
     let toggle_typing = {
         let typing = typing.clone();
         let agent = agent.clone();

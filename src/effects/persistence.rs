@@ -30,18 +30,28 @@ impl Persistence {
     /// Dormant unless one of its keys already holds something (a returning visitor).
     pub fn local(namespace: &str) -> Persistence {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
-        let persistence =
-            Persistence { storage, prefix: format!("sitechat:{namespace}:"), warned: Cell::new(false), active: Cell::new(false) };
-        let returning = [persistence.chat_key(), persistence.session_key(), persistence.draft_key()]
-            .iter()
-            .any(|key| persistence.read(key).is_some());
+        let persistence = Persistence {
+            storage,
+            prefix: format!("sitechat:{namespace}:"),
+            warned: Cell::new(false),
+            active: Cell::new(false),
+        };
+        let returning =
+            [persistence.chat_key(), persistence.session_key(), persistence.draft_key()]
+                .iter()
+                .any(|key| persistence.read(key).is_some());
         persistence.active.set(returning);
         persistence
     }
 
     /// Nothing is ever stored (storage is off).
     pub fn none() -> Persistence {
-        Persistence { storage: None, prefix: String::new(), warned: Cell::new(false), active: Cell::new(false) }
+        Persistence {
+            storage: None,
+            prefix: String::new(),
+            warned: Cell::new(false),
+            active: Cell::new(false),
+        }
     }
 
     /// Whether writes reach storage (the visitor interacted, or is a returning one).

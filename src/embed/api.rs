@@ -43,18 +43,20 @@ pub fn boot() -> Function {
     }
     let page = PageWidget::new();
     let target = page.clone();
-    let dispatcher: Function = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(move |method: JsValue, args: JsValue| {
-        // The loader always passes an array; anything else counts as no arguments.
-        let args: Array = args.dyn_into().unwrap_or_default();
-        let method = method.as_string().unwrap_or_default();
-        match dispatch(&target, &method, &args) {
-            Ok(value) => value,
-            Err(message) => {
-                gloo::console::error!(format!("sitechat: {message}"));
-                JsValue::UNDEFINED
+    let dispatcher: Function = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(
+        move |method: JsValue, args: JsValue| {
+            // The loader always passes an array; anything else counts as no arguments.
+            let args: Array = args.dyn_into().unwrap_or_default();
+            let method = method.as_string().unwrap_or_default();
+            match dispatch(&target, &method, &args) {
+                Ok(value) => value,
+                Err(message) => {
+                    gloo::console::error!(format!("sitechat: {message}"));
+                    JsValue::UNDEFINED
+                }
             }
-        }
-    })
+        },
+    )
     .into_js_value()
     .unchecked_into();
     PAGE.with(|p| *p.borrow_mut() = Some((page.clone(), dispatcher.clone())));
@@ -73,7 +75,10 @@ fn flag_option(call: &str, options: &JsValue, key: &str) -> Result<bool, String>
         return Ok(false);
     }
     if !options.is_object() || Array::is_array(options) || options.is_function() {
-        return Err(format!("{call}: expected an options object like {{{key}: true}}, got {}", describe(options)));
+        return Err(format!(
+            "{call}: expected an options object like {{{key}: true}}, got {}",
+            describe(options)
+        ));
     }
     for name in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let name = name.as_string().unwrap_or_default();
@@ -85,7 +90,9 @@ fn flag_option(call: &str, options: &JsValue, key: &str) -> Result<bool, String>
     if value.is_undefined() {
         return Ok(false);
     }
-    value.as_bool().ok_or_else(|| format!("{call}: option {key} must be true or false, got {}", describe(&value)))
+    value.as_bool().ok_or_else(|| {
+        format!("{call}: option {key} must be true or false, got {}", describe(&value))
+    })
 }
 
 fn at_most(call: &str, args: &Array, n: u32) -> Result<(), String> {
@@ -101,12 +108,20 @@ fn event_and_listener(call: &str, args: &Array) -> Result<(EventName, Function),
     let name = args.get(0);
     let Some(event) = name.as_string().as_deref().and_then(EventName::parse) else {
         let known: Vec<&str> = EventName::ALL.iter().map(|e| e.as_str()).collect();
-        return Err(format!("{call}: unknown event {} (known: {})", describe(&name), known.join(", ")));
+        return Err(format!(
+            "{call}: unknown event {} (known: {})",
+            describe(&name),
+            known.join(", ")
+        ));
     };
     let listener = args.get(1);
-    let listener = listener
-        .dyn_into::<Function>()
-        .map_err(|value| format!("{call}: expected a function as the listener for {:?}, got {}", event.as_str(), describe(&value)))?;
+    let listener = listener.dyn_into::<Function>().map_err(|value| {
+        format!(
+            "{call}: expected a function as the listener for {:?}, got {}",
+            event.as_str(),
+            describe(&value)
+        )
+    })?;
     Ok((event, listener))
 }
 

@@ -28,9 +28,11 @@ pub enum ConfigLocation {
 
 /// Finds where the page keeps its config.
 pub fn locate_config(window: &web_sys::Window) -> Result<ConfigLocation, String> {
-    let settings = Reflect::get(window, &JsValue::from_str(SETTINGS_NAME)).unwrap_or(JsValue::UNDEFINED);
+    let settings =
+        Reflect::get(window, &JsValue::from_str(SETTINGS_NAME)).unwrap_or(JsValue::UNDEFINED);
     if settings.is_object() {
-        let config = Reflect::get(&settings, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED);
+        let config =
+            Reflect::get(&settings, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED);
         if let Some(text) = config.as_string() {
             let trimmed = text.trim();
             if trimmed.is_empty() {
@@ -73,7 +75,8 @@ fn js_error(err: JsValue) -> String {
 
 async fn fetch_text(window: &web_sys::Window, url: &str) -> Result<String, String> {
     let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(js_error)?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not an HTTP response".to_owned())?;
+    let response: web_sys::Response =
+        response.dyn_into().map_err(|_| "not an HTTP response".to_owned())?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
     }

@@ -85,9 +85,10 @@ pub fn message_payload(message: &Message) -> Value {
 /// The event and payload a notification becomes, if any.
 fn from_notification(notification: &Notification) -> Option<(EventName, Value)> {
     Some(match notification {
-        Notification::ConversationStarted { conversation_id } => {
-            (EventName::ConversationStarted, json!({ "conversation": { "conversationId": conversation_id } }))
-        }
+        Notification::ConversationStarted { conversation_id } => (
+            EventName::ConversationStarted,
+            json!({ "conversation": { "conversationId": conversation_id } }),
+        ),
         Notification::ConversationClosed { conversation_id, reason } => (
             EventName::ConversationClosed,
             json!({ "conversation": { "conversationId": conversation_id }, "reason": reason.as_str() }),
@@ -95,13 +96,17 @@ fn from_notification(notification: &Notification) -> Option<(EventName, Value)> 
         Notification::MessageReceived { message } => {
             (EventName::MessageReceived, json!({ "message": message_payload(message) }))
         }
-        Notification::QuickReplyClicked { value } => (EventName::QuickReplyButtonClick, json!({ "value": value })),
-        Notification::TranscriptRequested { email } => (EventName::EmailCaptured, json!({ "email": email })),
+        Notification::QuickReplyClicked { value } => {
+            (EventName::QuickReplyButtonClick, json!({ "value": value }))
+        }
+        Notification::TranscriptRequested { email } => {
+            (EventName::EmailCaptured, json!({ "email": email }))
+        }
         // The unread count is reported from the state (it also changes from other tabs);
         // the rest is for the screen reader and the availability engine.
-        Notification::UnreadCountChanged { .. } | Notification::AvailabilityHint { .. } | Notification::Announce(_) => {
-            return None
-        }
+        Notification::UnreadCountChanged { .. }
+        | Notification::AvailabilityHint { .. }
+        | Notification::Announce(_) => return None,
     })
 }
 
@@ -135,10 +140,16 @@ impl EventBridge {
                 listeners.emit(EventName::WidgetClosed, &to_js(&json!({})));
             }
             if now.unread != before.unread {
-                listeners.emit(EventName::UnreadConversationCountChanged, &to_js(&json!({ "unreadCount": now.unread })));
+                listeners.emit(
+                    EventName::UnreadConversationCountChanged,
+                    &to_js(&json!({ "unreadCount": now.unread })),
+                );
             }
             if now.availability != before.availability {
-                listeners.emit(EventName::AvailabilityChanged, &to_js(&json!({ "availability": now.availability })));
+                listeners.emit(
+                    EventName::AvailabilityChanged,
+                    &to_js(&json!({ "availability": now.availability })),
+                );
             }
         }));
         EventBridge { _subscription: subscription }

@@ -94,11 +94,19 @@ impl Listeners {
     /// Calls every listener of `event` with `payload`, in registration order. The list
     /// is copied first, so a listener may call `on`/`off` (or any API method) safely.
     pub fn emit(&self, event: EventName, payload: &JsValue) {
-        let listeners: Vec<Function> =
-            self.list.borrow().iter().filter(|(e, _)| *e == event).map(|(_, f)| f.clone()).collect();
+        let listeners: Vec<Function> = self
+            .list
+            .borrow()
+            .iter()
+            .filter(|(e, _)| *e == event)
+            .map(|(_, f)| f.clone())
+            .collect();
         for listener in listeners {
             if let Err(err) = listener.call1(&JsValue::UNDEFINED, payload) {
-                gloo::console::error!(format!("sitechat: a \"{}\" listener threw:", event.as_str()), err);
+                gloo::console::error!(
+                    format!("sitechat: a \"{}\" listener threw:", event.as_str()),
+                    err
+                );
             }
         }
     }

@@ -32,7 +32,8 @@ impl Host {
         if inline {
             element.set_attribute("data-inline", "")?;
         }
-        let shadow: ShadowRoot = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        let shadow: ShadowRoot =
+            element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         let base = CssStyleSheet::new()?;
         base.replace_sync(WIDGET_CSS)?;
         let theme = CssStyleSheet::new()?;

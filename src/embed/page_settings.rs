@@ -31,7 +31,12 @@ pub struct PageSettings {
 
 impl Default for PageSettings {
     fn default() -> Self {
-        PageSettings { load_immediately: true, inline_embed_selector: None, disable_attachment: false, locale: None }
+        PageSettings {
+            load_immediately: true,
+            inline_embed_selector: None,
+            disable_attachment: false,
+            locale: None,
+        }
     }
 }
 
@@ -51,7 +56,8 @@ pub fn settings_object(window: &web_sys::Window) -> JsValue {
 pub fn alias_settings(window: &web_sys::Window) {
     let own = Reflect::get(window, &JsValue::from_str(SETTINGS_NAME)).unwrap_or(JsValue::UNDEFINED);
     if own.is_undefined() || own.is_null() {
-        let alias = Reflect::get(window, &JsValue::from_str(SETTINGS_ALIAS)).unwrap_or(JsValue::UNDEFINED);
+        let alias =
+            Reflect::get(window, &JsValue::from_str(SETTINGS_ALIAS)).unwrap_or(JsValue::UNDEFINED);
         if alias.is_object() {
             let _ = Reflect::set(window, &JsValue::from_str(SETTINGS_NAME), &alias);
         }
@@ -76,7 +82,10 @@ fn boolean(settings: &JsValue, name: &str, default: bool, errors: &mut Vec<Strin
         return default;
     }
     value.as_bool().unwrap_or_else(|| {
-        errors.push(format!("{SETTINGS_NAME}.{name}: expected true or false, got {}", describe(&value)));
+        errors.push(format!(
+            "{SETTINGS_NAME}.{name}: expected true or false, got {}",
+            describe(&value)
+        ));
         default
     })
 }
@@ -89,7 +98,10 @@ fn text(settings: &JsValue, name: &str, errors: &mut Vec<String>) -> Option<Stri
     match value.as_string() {
         Some(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         _ => {
-            errors.push(format!("{SETTINGS_NAME}.{name}: expected a non-empty string, got {}", describe(&value)));
+            errors.push(format!(
+                "{SETTINGS_NAME}.{name}: expected a non-empty string, got {}",
+                describe(&value)
+            ));
             None
         }
     }

@@ -39,8 +39,12 @@ pub const STORAGE_NAMESPACE: &str = "v1";
 enum Deferred {
     Open,
     Close,
-    Refresh { open_to_new_thread: bool },
-    Clear { reset_widget: bool },
+    Refresh {
+        open_to_new_thread: bool,
+    },
+    Clear {
+        reset_widget: bool,
+    },
     /// `refresh({openToNewThread: true})`: open, on a new conversation if the last
     /// one ended.
     NewThread,
@@ -125,7 +129,9 @@ impl PageWidget {
         match read_page_settings(&window) {
             Ok(settings) => Some(settings),
             Err(errors) => {
-                gloo::console::error!(format!("sitechat: the page settings have errors, the widget is not shown:\n{errors}"));
+                gloo::console::error!(format!(
+                    "sitechat: the page settings have errors, the widget is not shown:\n{errors}"
+                ));
                 None
             }
         }
@@ -178,11 +184,15 @@ impl PageWidget {
     fn finish_load(&self, window: &web_sys::Window, mut config: Config, settings: &PageSettings) {
         match self.mount_now(window, &mut config, settings) {
             Ok(loaded) => {
-                let waiting = match std::mem::replace(&mut *self.phase.borrow_mut(), Phase::Loaded(loaded)) {
-                    Phase::Pending { waiting } => waiting,
-                    _ => Vec::new(),
-                };
-                self.listeners.emit(EventName::WidgetLoaded, &to_js(&json!({ "message": "Widget has loaded" })));
+                let waiting =
+                    match std::mem::replace(&mut *self.phase.borrow_mut(), Phase::Loaded(loaded)) {
+                        Phase::Pending { waiting } => waiting,
+                        _ => Vec::new(),
+                    };
+                self.listeners.emit(
+                    EventName::WidgetLoaded,
+                    &to_js(&json!({ "message": "Widget has loaded" })),
+                );
                 for call in waiting {
                     self.run(call);
                 }
@@ -195,7 +205,12 @@ impl PageWidget {
         }
     }
 
-    fn mount_now(&self, window: &web_sys::Window, config: &mut Config, settings: &PageSettings) -> Result<Loaded, String> {
+    fn mount_now(
+        &self,
+        window: &web_sys::Window,
+        config: &mut Config,
+        settings: &PageSettings,
+    ) -> Result<Loaded, String> {
         let document = window.document().ok_or("sitechat: the page has no document")?;
         let (parent, inline) = match &settings.inline_embed_selector {
             None => (document.body().ok_or("sitechat: the page has no <body>")?.into(), false),
@@ -222,7 +237,12 @@ impl PageWidget {
             None => transport_from_settings(window, config).map_err(|e| e.to_string())?,
         };
         *self.transport.borrow_mut() = Some(transport.clone());
-        let store = Store::new(Rc::new(config.clone()), locale, transport, Persistence::local(STORAGE_NAMESPACE));
+        let store = Store::new(
+            Rc::new(config.clone()),
+            locale,
+            transport,
+            Persistence::local(STORAGE_NAMESPACE),
+        );
         let bridge = EventBridge::watch(&store, self.listeners.clone());
         let mounted = mount_with(&parent, store, inline).map_err(|e| e.to_string())?;
         self.show_demo_panel(&document);
@@ -234,7 +254,9 @@ impl PageWidget {
         if self.demo_panel_shown.replace(true) {
             return;
         }
-        if let (Some(agent), Some(panel)) = (crate::demo_agent(), document.get_element_by_id("demo-agent-panel")) {
+        if let (Some(agent), Some(panel)) =
+            (crate::demo_agent(), document.get_element_by_id("demo-agent-panel"))
+        {
             crate::demo::mount_agent_panel(panel, agent);
         }
     }
@@ -258,7 +280,9 @@ impl PageWidget {
         if loaded {
             self.run(call);
         } else {
-            gloo::console::warn!(format!("sitechat: {what} did nothing: the widget is not loaded (call widget.load() first)"));
+            gloo::console::warn!(format!(
+                "sitechat: {what} did nothing: the widget is not loaded (call widget.load() first)"
+            ));
         }
     }
 
@@ -272,7 +296,9 @@ impl PageWidget {
             Deferred::Close => {
                 let inline = matches!(&*self.phase.borrow(), Phase::Loaded(l) if l.inline);
                 if inline {
-                    gloo::console::warn!("sitechat: widget.close() did nothing: an inline widget stays open");
+                    gloo::console::warn!(
+                        "sitechat: widget.close() did nothing: an inline widget stays open"
+                    );
                 } else if let Some(store) = self.store() {
                     store.close_window();
                 }
@@ -292,7 +318,11 @@ impl PageWidget {
             }
             Deferred::Refresh { open_to_new_thread } => {
                 self.remove();
-                self.load_then(if open_to_new_thread { vec![Deferred::NewThread] } else { Vec::new() });
+                self.load_then(if open_to_new_thread {
+                    vec![Deferred::NewThread]
+                } else {
+                    Vec::new()
+                });
             }
             Deferred::Clear { reset_widget } => {
                 if let Some(store) = self.store() {

@@ -22,9 +22,11 @@ pub const CONFIG_ELEMENT_ID: &str = "sitechat-config";
 
 /// Finds the config on the page. `Ok(None)`: none given (use the defaults).
 pub fn find_config(window: &web_sys::Window) -> Result<Option<ConfigSource>, String> {
-    let settings = Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
+    let settings =
+        Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
     if settings.is_object() {
-        let config = Reflect::get(&settings, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED);
+        let config =
+            Reflect::get(&settings, &JsValue::from_str("config")).unwrap_or(JsValue::UNDEFINED);
         if let Some(text) = config.as_string() {
             return Ok(Some(ConfigSource { origin: "sitechatSettings.config", json: text }));
         }
@@ -63,7 +65,8 @@ pub const DEFAULT_SOCKET_PATH: &str = "/ws/visitor";
 
 /// Reads `sitechatSettings.transport` (a string or a bridge object), else the config element's `data-transport`.
 pub fn find_transport(window: &web_sys::Window) -> Result<TransportSetting, String> {
-    let settings = Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
+    let settings =
+        Reflect::get(window, &JsValue::from_str("sitechatSettings")).unwrap_or(JsValue::UNDEFINED);
     let value = if settings.is_object() {
         Reflect::get(&settings, &JsValue::from_str("transport")).unwrap_or(JsValue::UNDEFINED)
     } else {

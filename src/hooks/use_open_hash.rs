@@ -28,7 +28,5 @@ pub fn use_open_hash(on_open: Callback<()>) {
 
 /// Whether the page was loaded with `#hs-chat-open`.
 pub fn loaded_with_open_hash() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .is_some_and(|href| is_open_hash(&href))
+    web_sys::window().and_then(|w| w.location().href().ok()).is_some_and(|href| is_open_hash(&href))
 }

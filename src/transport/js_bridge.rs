@@ -94,14 +94,18 @@ impl JsBridgeTransport {
             .clone()
             .dyn_into()
             .map_err(|_| "sitechatSettings.transport: expected \"memory\", a WebSocket URL or an object with connect/send/close".to_owned())?;
-        let connect = method(&object, "connect", true)?.ok_or("sitechatSettings.transport.connect: missing")?;
-        let send = method(&object, "send", true)?.ok_or("sitechatSettings.transport.send: missing")?;
+        let connect = method(&object, "connect", true)?
+            .ok_or("sitechatSettings.transport.connect: missing")?;
+        let send =
+            method(&object, "send", true)?.ok_or("sitechatSettings.transport.send: missing")?;
         let close = method(&object, "close", false)?;
         let upload = method(&object, "upload", false)?;
         let current: Rc<RefCell<Current>> = Rc::default();
         let on_open = {
             let current = current.clone();
-            Closure::<dyn Fn(u32)>::new(move |generation: u32| deliver(&current, generation, Signal::Open))
+            Closure::<dyn Fn(u32)>::new(move |generation: u32| {
+                deliver(&current, generation, Signal::Open)
+            })
         };
         let on_event = {
             let current = current.clone();
@@ -117,7 +121,9 @@ impl JsBridgeTransport {
         let on_close = {
             let current = current.clone();
             Closure::<dyn Fn(u32, JsValue)>::new(move |generation: u32, reason: JsValue| {
-                let reason = reason.as_string().unwrap_or_else(|| "the bridge closed the connection".to_owned());
+                let reason = reason
+                    .as_string()
+                    .unwrap_or_else(|| "the bridge closed the connection".to_owned());
                 deliver(&current, generation, Signal::Closed { reason });
             })
         };
@@ -170,7 +176,10 @@ impl Transport for JsBridgeTransport {
         let handlers = self.handlers(generation)?;
         if let Err(e) = self.connect.call1(&self.object, &handlers) {
             self.current.borrow_mut().sink = None;
-            return Err(TransportError(format!("sitechatSettings.transport.connect threw: {}", js_text(&e))));
+            return Err(TransportError(format!(
+                "sitechatSettings.transport.connect threw: {}",
+                js_text(&e)
+            )));
         }
         Ok(Box::new(BridgeConnection {
             object: self.object.clone(),
@@ -183,18 +192,21 @@ impl Transport for JsBridgeTransport {
 
     fn upload(&self, file: web_sys::File, session_token: Option<String>) -> UploadFuture {
         let Some(upload) = self.upload.clone() else {
-            return Box::pin(async { Err(TransportError("this backend does not accept attachments".into())) });
+            return Box::pin(async {
+                Err(TransportError("this backend does not accept attachments".into()))
+            });
         };
         let object = self.object.clone();
         Box::pin(async move {
             let token = session_token.map(JsValue::from).unwrap_or(JsValue::NULL);
-            let returned = upload
-                .call2(&object, &file, &token)
-                .map_err(|e| TransportError(format!("sitechatSettings.transport.upload threw: {}", js_text(&e))))?;
+            let returned = upload.call2(&object, &file, &token).map_err(|e| {
+                TransportError(format!("sitechatSettings.transport.upload threw: {}", js_text(&e)))
+            })?;
             let settled = JsFuture::from(Promise::resolve(&returned))
                 .await
                 .map_err(|e| TransportError(format!("the upload failed: {}", js_text(&e))))?;
-            let json = JSON::stringify(&settled).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            let json =
+                JSON::stringify(&settled).ok().and_then(|s| s.as_string()).unwrap_or_default();
             serde_json::from_str::<Attachment>(&json).map_err(|e| {
                 TransportError(format!(
                     "sitechatSettings.transport.upload: expected {{id, name, mime, size, url}}, got {json} ({e})"
@@ -219,10 +231,9 @@ struct BridgeConnection {
 impl Connection for BridgeConnection {
     fn send(&self, frame: &str) -> Result<(), TransportError> {
         let command = JSON::parse(frame).map_err(|e| TransportError(js_text(&e)))?;
-        self.send
-            .call1(&self.object, &command)
-            .map(|_| ())
-            .map_err(|e| TransportError(format!("sitechatSettings.transport.send threw: {}", js_text(&e))))
+        self.send.call1(&self.object, &command).map(|_| ()).map_err(|e| {
+            TransportError(format!("sitechatSettings.transport.send threw: {}", js_text(&e)))
+        })
     }
 }
 
@@ -240,7 +251,10 @@ impl Drop for BridgeConnection {
         if mine {
             if let Some(close) = &self.close {
                 if let Err(e) = close.call0(&self.object) {
-                    gloo::console::warn!(format!("sitechat: sitechatSettings.transport.close threw: {}", js_text(&e)));
+                    gloo::console::warn!(format!(
+                        "sitechat: sitechatSettings.transport.close threw: {}",
+                        js_text(&e)
+                    ));
                 }
             }
         }

@@ -78,7 +78,10 @@ impl Transport for MemoryTransport {
     fn connect(&self, sink: SignalSink) -> Result<Box<dyn Connection>, TransportError> {
         let mut shared = self.shared.borrow_mut();
         if !shared.reachable {
-            signal_later(sink, Signal::Closed { reason: "the in-memory backend is unreachable".into() });
+            signal_later(
+                sink,
+                Signal::Closed { reason: "the in-memory backend is unreachable".into() },
+            );
             return Ok(Box::new(MemoryConnection { shared: Weak::new(), id: 0 }));
         }
         let id = shared.backend.connect();
@@ -122,7 +125,8 @@ struct MemoryConnection {
 
 impl Connection for MemoryConnection {
     fn send(&self, frame: &str) -> Result<(), TransportError> {
-        let shared = self.shared.upgrade().ok_or_else(|| TransportError("connection closed".into()))?;
+        let shared =
+            self.shared.upgrade().ok_or_else(|| TransportError("connection closed".into()))?;
         let out = {
             let mut s = shared.borrow_mut();
             if !s.sinks.contains_key(&self.id) {

@@ -81,7 +81,11 @@ pub struct Session {
 
 impl Session {
     /// Starts connecting at once.
-    pub fn start(transport: Rc<dyn Transport>, hello: HelloBuilder, on_event: EventSink) -> Session {
+    pub fn start(
+        transport: Rc<dyn Transport>,
+        hello: HelloBuilder,
+        on_event: EventSink,
+    ) -> Session {
         let inner = Rc::new(RefCell::new(Inner {
             transport,
             hello,
@@ -202,13 +206,16 @@ fn on_signal(inner_rc: &Rc<RefCell<Inner>>, generation: u64, signal: Signal) {
                 }
             };
             if let ServerEvent::Error { code, message, client_id: None } = &event {
-                if inner_rc.borrow().phase == Phase::AwaitingWelcome && handshake_refused(inner_rc, code, message) {
+                if inner_rc.borrow().phase == Phase::AwaitingWelcome
+                    && handshake_refused(inner_rc, code, message)
+                {
                     return;
                 }
             }
             let (on_event, welcomed) = {
                 let mut inner = inner_rc.borrow_mut();
-                let welcomed = matches!(event, ServerEvent::Welcome { .. }) && inner.phase == Phase::AwaitingWelcome;
+                let welcomed = matches!(event, ServerEvent::Welcome { .. })
+                    && inner.phase == Phase::AwaitingWelcome;
                 if welcomed {
                     inner.phase = Phase::Open;
                     inner.attempt = 0;
@@ -216,7 +223,11 @@ fn on_signal(inner_rc: &Rc<RefCell<Inner>>, generation: u64, signal: Signal) {
                 }
                 (inner.on_event.clone(), welcomed)
             };
-            on_event(if welcomed { SessionEvent::Connected(event) } else { SessionEvent::Event(event) });
+            on_event(if welcomed {
+                SessionEvent::Connected(event)
+            } else {
+                SessionEvent::Event(event)
+            });
         }
         Signal::Closed { reason } => lost(inner_rc, reason),
     }
@@ -227,7 +238,10 @@ fn handshake_refused(inner_rc: &Rc<RefCell<Inner>>, code: &str, message: &str) -
     let on_event = inner_rc.borrow().on_event.clone();
     match code {
         error_code::UNAUTHORIZED => {
-            let anonymous = matches!((inner_rc.borrow().hello)(), ClientCommand::Hello { session_token: None, .. });
+            let anonymous = matches!(
+                (inner_rc.borrow().hello)(),
+                ClientCommand::Hello { session_token: None, .. }
+            );
             if anonymous {
                 // Refused even as a new visitor: nothing to forget; back off and retry.
                 lost(inner_rc, format!("the backend refused a new session: {message}"));

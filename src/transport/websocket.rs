@@ -47,7 +47,8 @@ impl WebSocketTransport {
 
 /// `ws://h:p/x` → `http://h:p`, `wss://…` → `https://…`.
 fn http_origin(socket_url: &str) -> Result<String, TransportError> {
-    let parsed = Url::new(socket_url).map_err(|e| TransportError(format!("transport url: {}", js_text(&e))))?;
+    let parsed = Url::new(socket_url)
+        .map_err(|e| TransportError(format!("transport url: {}", js_text(&e))))?;
     let scheme = if parsed.protocol() == "wss:" { "https:" } else { "http:" };
     Ok(format!("{scheme}//{}", parsed.host()))
 }
@@ -75,14 +76,21 @@ fn upload_error(status: u16, body: &str) -> TransportError {
     })
 }
 
-async fn post_file(origin: String, file: web_sys::File, token: Option<String>) -> Result<Attachment, TransportError> {
+async fn post_file(
+    origin: String,
+    file: web_sys::File,
+    token: Option<String>,
+) -> Result<Attachment, TransportError> {
     let window = web_sys::window().ok_or_else(|| TransportError("no window".into()))?;
-    let endpoint = Url::new(&format!("{origin}{UPLOAD_PATH}")).map_err(|e| TransportError(js_text(&e)))?;
+    let endpoint =
+        Url::new(&format!("{origin}{UPLOAD_PATH}")).map_err(|e| TransportError(js_text(&e)))?;
     endpoint.search_params().set("name", &file.name());
     endpoint.search_params().set("mime", &file.type_());
     let headers = Headers::new().map_err(|e| TransportError(js_text(&e)))?;
     if let Some(token) = token.as_deref() {
-        headers.set("Authorization", &format!("Bearer {token}")).map_err(|e| TransportError(js_text(&e)))?;
+        headers
+            .set("Authorization", &format!("Bearer {token}"))
+            .map_err(|e| TransportError(js_text(&e)))?;
     }
     let init = RequestInit::new();
     init.set_method("POST");
@@ -91,14 +99,17 @@ async fn post_file(origin: String, file: web_sys::File, token: Option<String>) -
     let response = JsFuture::from(window.fetch_with_str_and_init(&endpoint.href(), &init))
         .await
         .map_err(|_| TransportError("the upload could not reach the server".into()))?;
-    let response: Response = response.dyn_into().map_err(|_| TransportError("the upload got no response".into()))?;
+    let response: Response =
+        response.dyn_into().map_err(|_| TransportError("the upload got no response".into()))?;
     let text_promise = response.text().map_err(|e| TransportError(js_text(&e)))?;
-    let body = JsFuture::from(text_promise).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let body =
+        JsFuture::from(text_promise).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
     if !response.ok() {
         return Err(upload_error(response.status(), &body));
     }
-    let mut attachment: Attachment = serde_json::from_str(&body)
-        .map_err(|e| TransportError(format!("the server's answer to the upload is not an attachment: {e}")))?;
+    let mut attachment: Attachment = serde_json::from_str(&body).map_err(|e| {
+        TransportError(format!("the server's answer to the upload is not an attachment: {e}"))
+    })?;
     attachment.url = with_token(&origin, &attachment.url, token.as_deref());
     Ok(attachment)
 }
@@ -114,8 +125,9 @@ fn js_text(value: &JsValue) -> String {
 /// Resolves `url` against the page and maps http(s) to ws(s).
 fn resolve(url: &str) -> Result<String, TransportError> {
     let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    let parsed = Url::new_with_base(url, &base)
-        .map_err(|e| TransportError(format!("transport url: \"{url}\" is not a URL ({})", js_text(&e))))?;
+    let parsed = Url::new_with_base(url, &base).map_err(|e| {
+        TransportError(format!("transport url: \"{url}\" is not a URL ({})", js_text(&e)))
+    })?;
     match parsed.protocol().as_str() {
         "ws:" | "wss:" => {}
         "http:" => parsed.set_protocol("ws:"),
@@ -160,7 +172,12 @@ impl Transport for WebSocketTransport {
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Ok(Box::new(WebSocketConnection { socket, _on_open: on_open, _on_message: on_message, _on_close: on_close }))
+        Ok(Box::new(WebSocketConnection {
+            socket,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        }))
     }
 
     fn upload(&self, file: web_sys::File, session_token: Option<String>) -> UploadFuture {

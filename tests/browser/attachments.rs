@@ -17,7 +17,10 @@ fn file(name: &str, mime: &str, bytes: usize) -> File {
 
 /// Puts `files` in the composer's file input and fires `change`, as the picker does.
 async fn choose(h: &Harness, files: &[File]) {
-    let input = h.find(".sc-composer input[type=file]").expect("a file input").unchecked_into::<HtmlInputElement>();
+    let input = h
+        .find(".sc-composer input[type=file]")
+        .expect("a file input")
+        .unchecked_into::<HtmlInputElement>();
     let transfer = DataTransfer::new().expect("DataTransfer");
     for f in files {
         transfer.items().add_with_file(f).expect("add file");
@@ -32,9 +35,17 @@ async fn choose(h: &Harness, files: &[File]) {
 async fn an_image_and_a_pdf_are_uploaded_sent_and_shown() {
     let h = Harness::new("{}").await;
     h.open().await;
-    choose(&h, &[file("photo.png", "image/png", 2048), file("invoice.pdf", "application/pdf", 3 * 1024 * 1024 / 2)]).await;
+    choose(
+        &h,
+        &[
+            file("photo.png", "image/png", 2048),
+            file("invoice.pdf", "application/pdf", 3 * 1024 * 1024 / 2),
+        ],
+    )
+    .await;
     h.wait_for("both uploaded", |h| {
-        h.find_all(".sc-pending__item").len() == 2 && h.find(".sc-pending__item--uploading").is_none()
+        h.find_all(".sc-pending__item").len() == 2
+            && h.find(".sc-pending__item--uploading").is_none()
     })
     .await;
     assert_eq!(h.texts_of(".sc-pending__name"), ["photo.png", "invoice.pdf"]);
@@ -51,7 +62,10 @@ async fn an_image_and_a_pdf_are_uploaded_sent_and_shown() {
 
 #[wasm_bindgen_test]
 async fn a_file_over_the_size_limit_or_of_a_refused_type_gets_a_clear_message() {
-    let h = Harness::new(r#"{"options":{"max_attachment_bytes":1024,"allowed_attachment_types":["image/*"]}}"#).await;
+    let h = Harness::new(
+        r#"{"options":{"max_attachment_bytes":1024,"allowed_attachment_types":["image/*"]}}"#,
+    )
+    .await;
     h.open().await;
     choose(&h, &[file("big.png", "image/png", 4096)]).await;
     assert_eq!(h.text_of(".sc-composer__error"), "This file is too large (max 1 KB)");

@@ -31,11 +31,13 @@ const PARIS_OFFICE: &str = r#"{
 
 #[wasm_bindgen_test]
 async fn the_widget_flips_to_away_at_closing_time_without_a_reload() {
-    let h = Harness::with(PARIS_OFFICE, Locale::En, Some(clock_from(HALF_A_SECOND_BEFORE_CLOSING))).await;
+    let h = Harness::with(PARIS_OFFICE, Locale::En, Some(clock_from(HALF_A_SECOND_BEFORE_CLOSING)))
+        .await;
     h.open().await;
     assert_eq!(h.text_of(".sc-header__status"), "Typically replies in a few minutes");
     assert!(h.find(".sc-presence--online").is_some());
-        h.wait_for("closing time", |h| h.text_of(".sc-header__status") == "We're closed — back at 9.").await;
+    h.wait_for("closing time", |h| h.text_of(".sc-header__status") == "We're closed — back at 9.")
+        .await;
     assert!(h.find(".sc-presence--away").is_some(), "the presence dot turns away");
 }
 
@@ -81,13 +83,18 @@ async fn team_presence_from_the_transport_changes_availability_live() {
     h.agent.set_team_available(false);
     h.wait_for("away", |h| h.text_of(".sc-header__status") == "Nobody's here right now.").await;
     h.agent.set_team_available(true);
-    h.wait_for("back", |h| h.text_of(".sc-header__status") == "Typically replies in a few hours").await;
+    h.wait_for("back", |h| h.text_of(".sc-header__status") == "Typically replies in a few hours")
+        .await;
 }
 
 #[wasm_bindgen_test]
 async fn team_status_with_hide_hides_the_launcher_while_nobody_is_available() {
-    let h = Harness::new(r#"{"availability": {"mode": "team_status", "when_away": {"behavior": "hide"}}}"#).await;
-    h.wait_for("shown once the team is known to be there", |h| h.find(".sc-launcher").is_some()).await;
+    let h = Harness::new(
+        r#"{"availability": {"mode": "team_status", "when_away": {"behavior": "hide"}}}"#,
+    )
+    .await;
+    h.wait_for("shown once the team is known to be there", |h| h.find(".sc-launcher").is_some())
+        .await;
     h.agent.set_team_available(false);
     h.wait_for("hidden", |h| h.find(".sc-launcher").is_none()).await;
 }

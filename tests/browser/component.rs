@@ -35,26 +35,38 @@ async fn the_component_mounts_the_widget_in_its_element_and_unmounting_removes_i
     let widget = html! {
         <ChatWidget {config} {transport} locale={Some(Locale::En)} storage_namespace={Some(namespace.clone())} class="chat" />
     };
-    let app = yew::Renderer::<App>::with_root_and_props(parent.clone(), AppProps { widget }).render();
+    let app =
+        yew::Renderer::<App>::with_root_and_props(parent.clone(), AppProps { widget }).render();
     flush().await;
     next_task().await;
     flush().await;
 
-    let host = parent.query_selector("#rust-app > div.chat > div[data-sitechat]").ok().flatten().expect("the host inside the component");
+    let host = parent
+        .query_selector("#rust-app > div.chat > div[data-sitechat]")
+        .ok()
+        .flatten()
+        .expect("the host inside the component");
     let root = host.shadow_root().expect("an open shadow root");
     let launcher = root.query_selector(".sc-launcher").ok().flatten().expect("a launcher");
     launcher.unchecked_into::<web_sys::HtmlElement>().click();
     flush().await;
     assert!(root.query_selector(".sc-window").ok().flatten().is_some(), "the window opens");
     assert!(
-        root.query_selector(".sc-header__name").ok().flatten().and_then(|e| e.text_content()).is_some_and(|t| t == "Ada"),
+        root.query_selector(".sc-header__name")
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t == "Ada"),
         "the config reached the widget"
     );
 
     app.destroy();
     flush().await;
     next_task().await;
-    assert!(parent.query_selector("div[data-sitechat]").ok().flatten().is_none(), "nothing is left after unmounting");
+    assert!(
+        parent.query_selector("div[data-sitechat]").ok().flatten().is_none(),
+        "nothing is left after unmounting"
+    );
     assert_eq!(agent.open_connections(), 0);
     sitechat::effects::persistence::Persistence::local(&namespace).clear();
     parent.remove();

@@ -9,7 +9,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::support::Harness;
 
 fn stored_keys(namespace: &str) -> Vec<String> {
-    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).expect("localStorage");
+    let storage =
+        web_sys::window().and_then(|w| w.local_storage().ok().flatten()).expect("localStorage");
     let prefix = format!("sitechat:{namespace}:");
     (0..storage.length().unwrap_or(0))
         .filter_map(|i| storage.key(i).ok().flatten())
@@ -29,7 +30,11 @@ async fn nothing_is_stored_or_connected_before_the_visitor_interacts() {
 
     h.click(".sc-launcher").await;
     assert!(h.store().has_interacted());
-    assert_eq!(stored_keys(&h.namespace), [format!("sitechat:{}:chat", h.namespace)], "the open state is saved now");
+    assert_eq!(
+        stored_keys(&h.namespace),
+        [format!("sitechat:{}:chat", h.namespace)],
+        "the open state is saved now"
+    );
     assert_eq!(h.agent.open_connections(), 0, "opening sends nothing");
 }
 
@@ -40,7 +45,10 @@ async fn team_presence_connects_read_only_and_the_token_is_stored_on_interaction
     assert!(stored_keys(&h.namespace).is_empty(), "the presence connection stores nothing");
     h.click(".sc-launcher").await;
     let session_key = format!("sitechat:{}:session", h.namespace);
-    assert!(stored_keys(&h.namespace).contains(&session_key), "the token in memory is saved on interaction");
+    assert!(
+        stored_keys(&h.namespace).contains(&session_key),
+        "the token in memory is saved on interaction"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -50,13 +58,22 @@ async fn a_returning_visitor_is_remembered_and_forget_visitor_wipes_it() {
     h.send("remember me").await;
     h.wait_for("sent", |h| h.find(".sc-delivery--sent").is_some()).await;
     h.reload().await;
-    assert!(Persistence::local(&h.namespace).is_active(), "a returning visitor's storage is active at once");
+    assert!(
+        Persistence::local(&h.namespace).is_active(),
+        "a returning visitor's storage is active at once"
+    );
     assert_eq!(h.texts_of(".sc-bubble__text"), ["remember me"]);
 
     h.store().forget_visitor();
     assert!(stored_keys(&h.namespace).is_empty());
     h.store().close_window();
-    assert!(stored_keys(&h.namespace).is_empty(), "nothing is written again until the next interaction");
+    assert!(
+        stored_keys(&h.namespace).is_empty(),
+        "nothing is written again until the next interaction"
+    );
     h.reload().await;
-    assert!(h.store().chat().messages().is_empty(), "the next page load knows nothing of the visitor");
+    assert!(
+        h.store().chat().messages().is_empty(),
+        "the next page load knows nothing of the visitor"
+    );
 }

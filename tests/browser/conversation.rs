@@ -13,11 +13,16 @@ async fn a_sent_message_shows_at_once_then_is_confirmed_and_the_agent_replies() 
     let h = Harness::new(r#"{"profile":{"name":"Ada"}}"#).await;
     h.open().await;
     h.send("Hello there").await;
-    assert_eq!(h.texts_of(".sc-bubble--visitor .sc-bubble__text"), ["Hello there"], "shown at once");
+    assert_eq!(
+        h.texts_of(".sc-bubble--visitor .sc-bubble__text"),
+        ["Hello there"],
+        "shown at once"
+    );
     assert_eq!(h.text_of(".sc-composer__input"), "", "the composer is cleared");
     h.wait_for("the message is confirmed", |h| h.find(".sc-delivery--sent").is_some()).await;
     assert_eq!(h.text_of(".sc-delivery--sent"), "Sent");
-    let conversation = h.store().chat().conversation_id().map(str::to_owned).expect("a conversation");
+    let conversation =
+        h.store().chat().conversation_id().map(str::to_owned).expect("a conversation");
     assert_eq!(
         h.agent.with_backend(|b| b.messages(&conversation).map(|m| m.len())),
         Some(1),
@@ -28,7 +33,11 @@ async fn a_sent_message_shows_at_once_then_is_confirmed_and_the_agent_replies() 
     h.wait_for("the agent's reply", |h| h.find(".sc-bubble--agent").is_some()).await;
     assert_eq!(h.texts_of(".sc-bubble--agent .sc-bubble__text"), ["Hi! How can I help?"]);
     assert_eq!(h.text_of(".sc-group--team .sc-group__name"), "Ada");
-    assert!(h.text_of(".sc-live").contains("Hi! How can I help?"), "announced to screen readers: {:?}", h.text_of(".sc-live"));
+    assert!(
+        h.text_of(".sc-live").contains("Hi! How can I help?"),
+        "announced to screen readers: {:?}",
+        h.text_of(".sc-live")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -57,7 +66,11 @@ async fn consecutive_messages_from_one_sender_are_grouped() {
     h.wait_for("agent messages", |h| h.find_all(".sc-bubble--agent").len() == 2).await;
     assert_eq!(h.find_all(".sc-group").len(), 2, "two groups: visitor, then agent");
     assert_eq!(h.find_all(".sc-group__time").len(), 2, "one time per group");
-    assert_eq!(h.find_all(".sc-delivery--sent").len(), 1, "'Sent' only under the latest visitor message");
+    assert_eq!(
+        h.find_all(".sc-delivery--sent").len(),
+        1,
+        "'Sent' only under the latest visitor message"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -92,13 +105,23 @@ async fn messages_written_offline_are_delivered_after_reconnecting() {
     h.wait_for("offline notice", |h| !h.store().chat().is_connected()).await;
     h.send("queued while offline").await;
     h.wait_for("shown as sending", |h| h.text_of(".sc-delivery--sending") == "Sending…").await;
-    assert!(h.text_of(".sc-connection").contains("offline"), "the visitor is told: {}", h.text_of(".sc-connection"));
+    assert!(
+        h.text_of(".sc-connection").contains("offline"),
+        "the visitor is told: {}",
+        h.text_of(".sc-connection")
+    );
     h.agent.set_reachable(true);
     h.store().page_visible(true);
     h.wait_for("delivered after reconnecting", |h| h.find(".sc-delivery--sending").is_none()).await;
     let conversation = h.store().chat().conversation_id().map(str::to_owned).expect("conversation");
-    let texts = h.agent.with_backend(|b| b.messages(&conversation).map(|m| m.iter().map(|m| m.text.clone()).collect::<Vec<_>>()));
-    assert_eq!(texts, Some(vec!["first".to_owned(), "queued while offline".to_owned()]), "each stored once, in order");
+    let texts = h.agent.with_backend(|b| {
+        b.messages(&conversation).map(|m| m.iter().map(|m| m.text.clone()).collect::<Vec<_>>())
+    });
+    assert_eq!(
+        texts,
+        Some(vec!["first".to_owned(), "queued while offline".to_owned()]),
+        "each stored once, in order"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -112,7 +135,11 @@ async fn a_rejected_message_shows_not_sent_with_retry() {
     h.wait_for("failed state", |h| h.find(".sc-delivery--failed").is_some()).await;
     assert!(h.text_of(".sc-delivery--failed").starts_with("Not sent"));
     assert!(h.find(".sc-retry").is_some(), "a retry button");
-    assert_eq!(h.agent.received_frames().iter().filter(|f| f.contains("send_message")).count(), 0, "never sent");
+    assert_eq!(
+        h.agent.received_frames().iter().filter(|f| f.contains("send_message")).count(),
+        0,
+        "never sent"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -136,7 +163,10 @@ async fn bot_quick_replies_send_the_choice() {
     h.wait_for("quick replies", |h| h.find_all(".sc-quick-reply").len() == 2).await;
     assert_eq!(h.texts_of(".sc-quick-reply"), ["Pricing", "Support"]);
     h.click(".sc-quick-reply").await;
-    h.wait_for("the choice is sent", |h| h.texts_of(".sc-bubble--visitor .sc-bubble__text").len() == 2).await;
+    h.wait_for("the choice is sent", |h| {
+        h.texts_of(".sc-bubble--visitor .sc-bubble__text").len() == 2
+    })
+    .await;
     assert_eq!(h.texts_of(".sc-bubble--visitor .sc-bubble__text")[1], "Pricing");
     assert!(h.find(".sc-quick-reply").is_none(), "the buttons go once answered");
     let frames = h.agent.received_frames();
@@ -149,9 +179,19 @@ async fn a_bot_that_does_not_collect_input_disables_the_composer() {
     h.open().await;
     h.send("hi").await;
     h.wait_for("confirmed", |h| h.find(".sc-delivery--sent").is_some()).await;
-    h.agent.send(AgentMessage { text: "Thanks, bye!".into(), collect_input: false, ..AgentMessage::default() }, true);
+    h.agent.send(
+        AgentMessage {
+            text: "Thanks, bye!".into(),
+            collect_input: false,
+            ..AgentMessage::default()
+        },
+        true,
+    );
     h.wait_for("bot message", |h| h.find(".sc-bubble--bot").is_some()).await;
-    let area = h.find(".sc-composer__input").expect("composer").unchecked_into::<web_sys::HtmlTextAreaElement>();
+    let area = h
+        .find(".sc-composer__input")
+        .expect("composer")
+        .unchecked_into::<web_sys::HtmlTextAreaElement>();
     assert!(area.disabled(), "the visitor cannot type back");
 }
 
@@ -179,7 +219,8 @@ async fn unread_replies_badge_the_launcher_until_opened() {
     h.agent.say("one");
     h.agent.say("two");
     h.wait_for("badge 2", |h| h.text_of(".sc-launcher__badge") == "2").await;
-    let label = h.find(".sc-launcher").and_then(|l| l.get_attribute("aria-label")).unwrap_or_default();
+    let label =
+        h.find(".sc-launcher").and_then(|l| l.get_attribute("aria-label")).unwrap_or_default();
     assert!(label.contains("2 unread messages"), "{label}");
     h.click(".sc-launcher").await;
     assert!(h.find(".sc-launcher__badge").is_none(), "opening clears it");
@@ -195,23 +236,45 @@ async fn an_ended_chat_offers_a_new_one_and_the_transcript() {
     h.agent.end_conversation(EndReason::Inactivity);
     h.wait_for("the end", |h| h.find(".sc-ended").is_some()).await;
     assert_eq!(h.text_of(".sc-ended__title"), "This chat has ended");
-    assert!(h.text_of(".sc-ended__reason").contains("inactivity"), "{}", h.text_of(".sc-ended__reason"));
+    assert!(
+        h.text_of(".sc-ended__reason").contains("inactivity"),
+        "{}",
+        h.text_of(".sc-ended__reason")
+    );
     assert!(h.find(".sc-composer__input").is_none(), "the composer is replaced");
 
-    let input = h.find(".sc-transcript__input").expect("e-mail field").unchecked_into::<web_sys::HtmlInputElement>();
+    let input = h
+        .find(".sc-transcript__input")
+        .expect("e-mail field")
+        .unchecked_into::<web_sys::HtmlInputElement>();
     input.set_value("not an address");
     let init = web_sys::InputEventInit::new();
     init.set_bubbles(true);
-    input.dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input")).expect("dispatch");
+    input
+        .dispatch_event(
+            &web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input"),
+        )
+        .expect("dispatch");
     h.click(".sc-transcript button[type=submit]").await;
-    assert!(h.text_of(".sc-transcript [role=alert]").contains("valid e-mail"), "invalid address refused");
+    assert!(
+        h.text_of(".sc-transcript [role=alert]").contains("valid e-mail"),
+        "invalid address refused"
+    );
 
     input.set_value("ada@example.com");
-    input.dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input")).expect("dispatch");
+    input
+        .dispatch_event(
+            &web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("input"),
+        )
+        .expect("dispatch");
     h.click(".sc-transcript button[type=submit]").await;
     h.wait_for("confirmation", |h| h.find(".sc-ended__confirm").is_some()).await;
     assert!(h.text_of(".sc-ended__confirm").contains("ada@example.com"));
-    assert_eq!(h.agent.with_backend(|b| b.transcripts().len()), 1, "the request reached the backend");
+    assert_eq!(
+        h.agent.with_backend(|b| b.transcripts().len()),
+        1,
+        "the request reached the backend"
+    );
 
     h.click(".sc-ended__new").await;
     assert!(h.find(".sc-composer__input").is_some(), "a fresh composer");
@@ -229,6 +292,10 @@ async fn ended_by_agent_and_by_bot_say_so() {
         h.wait_for("confirmed", |h| h.find(".sc-delivery--sent").is_some()).await;
         h.agent.end_conversation(reason);
         h.wait_for("the end", |h| h.find(".sc-ended").is_some()).await;
-        assert!(h.text_of(".sc-ended__reason").contains(words), "{reason:?}: {}", h.text_of(".sc-ended__reason"));
+        assert!(
+            h.text_of(".sc-ended__reason").contains(words),
+            "{reason:?}: {}",
+            h.text_of(".sc-ended__reason")
+        );
     }
 }

@@ -41,7 +41,12 @@ struct Scripted {
 
 impl Scripted {
     fn new(behaviour: Behaviour) -> Scripted {
-        Scripted { behaviour, connects: Rc::default(), received: Rc::default(), sink: Rc::default() }
+        Scripted {
+            behaviour,
+            connects: Rc::default(),
+            received: Rc::default(),
+            sink: Rc::default(),
+        }
     }
 
     /// Delivers `frames` to the widget, each on its own task like a network would.
@@ -65,7 +70,9 @@ impl Transport for Scripted {
         self.connects.set(self.connects.get() + 1);
         let later = sink.clone();
         if self.behaviour == Behaviour::Unreachable {
-            wasm_bindgen_futures::spawn_local(async move { later(Signal::Closed { reason: "refused".into() }) });
+            wasm_bindgen_futures::spawn_local(async move {
+                later(Signal::Closed { reason: "refused".into() })
+            });
         } else {
             *self.sink.borrow_mut() = Some(sink);
             wasm_bindgen_futures::spawn_local(async move { later(Signal::Open) });
@@ -91,7 +98,8 @@ impl Connection for ScriptedConnection {
             Behaviour::Flood => {
                 let mut frames = vec![welcome];
                 for i in 0..3_000u32 {
-                    frames.push(format!(r#"{{"type":"presence","team_available":{}}}"#, i % 2 == 0));
+                    frames
+                        .push(format!(r#"{{"type":"presence","team_available":{}}}"#, i % 2 == 0));
                     frames.push(format!(r#"{{"type":"typing","conversation_id":"c-other","author_name":"Ana {i}","typing":true}}"#));
                     frames.push(format!(r#"{{"type":"pong","nonce":{i}}}"#));
                     frames.push(format!(r#"{{"type":"error","code":"bad_request","message":"flood {i}","client_id":null}}"#));
@@ -120,7 +128,10 @@ fn garbage() -> Vec<String> {
     .collect();
     frames.push(format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
     frames.push(format!(r#"{{"type":"pong","nonce":1,"pad":"{}"}}"#, "x".repeat(5 * 1024 * 1024)));
-    frames.push(format!(r#"{{"type":"typing","conversation_id":"{}","typing":true}}"#, "c".repeat(100_000)));
+    frames.push(format!(
+        r#"{{"type":"typing","conversation_id":"{}","typing":true}}"#,
+        "c".repeat(100_000)
+    ));
     frames
 }
 
@@ -135,7 +146,8 @@ impl Widget {
         let parent = fresh_parent();
         let namespace = format!("hostile-{}", sitechat::store::new_client_id());
         let t: Rc<dyn Transport> = Rc::new(transport.clone());
-        let store = Store::new(Rc::new(Config::default()), Locale::En, t, Persistence::local(&namespace));
+        let store =
+            Store::new(Rc::new(Config::default()), Locale::En, t, Persistence::local(&namespace));
         let mounted = mount(&parent, store).expect("the widget mounts");
         flush().await;
         Widget { parent, mounted: Some(mounted), namespace }
@@ -147,12 +159,18 @@ impl Widget {
     }
 
     async fn click(&self, selector: &str) {
-        self.find(selector).unwrap_or_else(|| panic!("no {selector}")).unchecked_into::<web_sys::HtmlElement>().click();
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no {selector}"))
+            .unchecked_into::<web_sys::HtmlElement>()
+            .click();
         flush().await;
     }
 
     async fn send(&self, text: &str) {
-        let area = self.find(".sc-composer__input").expect("a composer").unchecked_into::<HtmlTextAreaElement>();
+        let area = self
+            .find(".sc-composer__input")
+            .expect("a composer")
+            .unchecked_into::<HtmlTextAreaElement>();
         send_from(&area, text).await;
     }
 
@@ -166,9 +184,13 @@ impl Widget {
         self.click(".sc-launcher").await;
         assert!(self.find(".sc-window").is_some(), "the window opens");
         self.send(text).await;
-        let shown = self.find(".sc-bubble--visitor:last-of-type .sc-bubble__text").and_then(|e| e.text_content());
+        let shown = self
+            .find(".sc-bubble--visitor:last-of-type .sc-bubble__text")
+            .and_then(|e| e.text_content());
         assert!(
-            self.find(".sc-window").map(|w| w.text_content().unwrap_or_default().contains(text)).unwrap_or(false),
+            self.find(".sc-window")
+                .map(|w| w.text_content().unwrap_or_default().contains(text))
+                .unwrap_or(false),
             "the message {text:?} is shown (last: {shown:?})"
         );
     }

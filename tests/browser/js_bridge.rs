@@ -129,7 +129,8 @@ impl Page {
     async fn send(&self, text: &str) {
         click(self.widget(), ".sc-launcher");
         flush().await;
-        let input: web_sys::HtmlTextAreaElement = find(self.widget(), ".sc-composer__input").expect("composer").unchecked_into();
+        let input: web_sys::HtmlTextAreaElement =
+            find(self.widget(), ".sc-composer__input").expect("composer").unchecked_into();
         send_from(&input, text).await;
     }
 }
@@ -144,15 +145,24 @@ async fn a_plain_javascript_object_carries_the_whole_conversation() {
     page.send("Hello over the bridge").await;
     page.wait_for("the message is acknowledged", |w| find(w, ".sc-delivery--sent").is_some()).await;
     let commands: Array = get(&state, "commands").unchecked_into();
-    let types: Vec<String> = commands.iter().map(|c| get(&c, "type").as_string().unwrap_or_default()).collect();
-    assert_eq!(types.get(..2), Some(&["hello".to_owned(), "send_message".to_owned()][..]), "the bridge gets plain command objects, hello first: {types:?}");
+    let types: Vec<String> =
+        commands.iter().map(|c| get(&c, "type").as_string().unwrap_or_default()).collect();
+    assert_eq!(
+        types.get(..2),
+        Some(&["hello".to_owned(), "send_message".to_owned()][..]),
+        "the bridge gets plain command objects, hello first: {types:?}"
+    );
     let sent = commands.get(1);
     assert_eq!(get(&sent, "text").as_string().as_deref(), Some("Hello over the bridge"));
-    assert!(get(&sent, "client_id").as_string().is_some_and(|id| !id.is_empty()), "a client id rides along");
+    assert!(
+        get(&sent, "client_id").as_string().is_some_and(|id| !id.is_empty()),
+        "a client id rides along"
+    );
 
     call(&fake, "agentSays", &[JsValue::from_str("Hi from JavaScript")]);
     page.wait_for("the agent's reply", |w| find(w, ".sc-bubble--agent").is_some()).await;
-    let reply = find(page.widget(), ".sc-bubble--agent .sc-bubble__text").and_then(|e| e.text_content());
+    let reply =
+        find(page.widget(), ".sc-bubble--agent .sc-bubble__text").and_then(|e| e.text_content());
     assert_eq!(reply.as_deref(), Some("Hi from JavaScript"));
 }
 
@@ -162,26 +172,40 @@ async fn a_dropped_bridge_connection_reconnects_and_stale_handlers_are_ignored()
     let state = get(&fake, "state");
     let page = mount_with(&get(&fake, "bridge")).await;
     page.send("first").await;
-    page.wait_for("the first message is acknowledged", |w| find(w, ".sc-delivery--sent").is_some()).await;
+    page.wait_for("the first message is acknowledged", |w| find(w, ".sc-delivery--sent").is_some())
+        .await;
 
     call(&fake, "dropConnection", &[]);
     page.wait_for("a reconnection", |_| number(&state, "connects") >= 2.0).await;
     let commands: Array = get(&state, "commands").unchecked_into();
-    let hellos = commands.iter().filter(|c| get(c, "type").as_string().as_deref() == Some("hello")).count();
+    let hellos =
+        commands.iter().filter(|c| get(c, "type").as_string().as_deref() == Some("hello")).count();
     assert_eq!(hellos, 2, "a hello on each connection");
-    let last_hello = commands.iter().rfind(|c| get(c, "type").as_string().as_deref() == Some("hello")).expect("hello");
-    assert_eq!(get(&last_hello, "session_token").as_string().as_deref(), Some("tok-js"), "the session token is kept");
+    let last_hello = commands
+        .iter()
+        .rfind(|c| get(c, "type").as_string().as_deref() == Some("hello"))
+        .expect("hello");
+    assert_eq!(
+        get(&last_hello, "session_token").as_string().as_deref(),
+        Some("tok-js"),
+        "the session token is kept"
+    );
 
     // The first connection's handlers still exist in the backend; using them does nothing.
     let old: Array = get(&state, "old").unchecked_into();
     let stale = old.get(0);
     let on_event: js_sys::Function = get(&stale, "onEvent").unchecked_into();
-    let agent = JsValue::from_str(r#"{"type":"message","conversation_id":"c-js","message":{"id":"ghost","seq":99,"author":{"kind":"agent"},"text":"ghost","at":1}}"#);
+    let agent = JsValue::from_str(
+        r#"{"type":"message","conversation_id":"c-js","message":{"id":"ghost","seq":99,"author":{"kind":"agent"},"text":"ghost","at":1}}"#,
+    );
     on_event.call1(&JsValue::NULL, &agent).expect("a stale handler does not throw");
     flush().await;
     next_task().await;
     flush().await;
-    assert!(find(page.widget(), ".sc-bubble--agent").is_none(), "a replaced connection's events are ignored");
+    assert!(
+        find(page.widget(), ".sc-bubble--agent").is_none(),
+        "a replaced connection's events are ignored"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -230,7 +254,12 @@ fn a_malformed_bridge_is_refused_with_the_member_named() {
     assert!(err.starts_with("sitechatSettings.transport:"), "{err}");
 
     let throws = js_sys::Object::new();
-    Reflect::set(&throws, &"connect".into(), &js_sys::Function::new_no_args("throw new Error('backend down')")).expect("set");
+    Reflect::set(
+        &throws,
+        &"connect".into(),
+        &js_sys::Function::new_no_args("throw new Error('backend down')"),
+    )
+    .expect("set");
     Reflect::set(&throws, &"send".into(), &js_sys::Function::new_no_args("")).expect("set");
     let transport = JsBridgeTransport::new(&throws).expect("valid shape");
     use sitechat::transport::Transport;
@@ -251,8 +280,13 @@ async fn a_rejected_session_token_is_forgotten_and_the_visitor_starts_afresh() {
     let page = mount_with_token(&get(&fake, "bridge"), Some("expired-token")).await;
     page.send("Hello again").await;
     page.wait_for("the message is acknowledged", |w| find(w, ".sc-delivery--sent").is_some()).await;
-    let tokens: Vec<Option<String>> = hellos(&state).iter().map(|h| get(h, "session_token").as_string()).collect();
-    assert_eq!(tokens, [Some("expired-token".to_owned()), None], "the refused token is dropped on the same connection");
+    let tokens: Vec<Option<String>> =
+        hellos(&state).iter().map(|h| get(h, "session_token").as_string()).collect();
+    assert_eq!(
+        tokens,
+        [Some("expired-token".to_owned()), None],
+        "the refused token is dropped on the same connection"
+    );
     assert_eq!(number(&state, "connects"), 1.0, "no reconnection was needed");
     assert_eq!(
         Persistence::local(&page.namespace).load_session_token().as_deref(),
@@ -267,12 +301,19 @@ async fn a_backend_on_another_protocol_version_hides_the_widget_and_is_not_retri
     let state = get(&fake, "state");
     let page = mount_with(&get(&fake, "bridge")).await;
     page.send("Anyone?").await;
-    page.wait_for("the widget hides", |w| find(w, ".sc-launcher").is_none() && find(w, ".sc-window").is_none()).await;
+    page.wait_for("the widget hides", |w| {
+        find(w, ".sc-launcher").is_none() && find(w, ".sc-window").is_none()
+    })
+    .await;
     // Well past the first back-off delay: still one connection.
     let until = js_sys::Date::now() + 1_500.0;
     while js_sys::Date::now() < until {
         next_task().await;
     }
-    assert_eq!(number(&state, "connects"), 1.0, "no reconnection to a backend that refused the protocol");
+    assert_eq!(
+        number(&state, "connects"),
+        1.0,
+        "no reconnection to a backend that refused the protocol"
+    );
     assert_eq!(hellos(&state).len(), 1);
 }

@@ -14,14 +14,28 @@ use crate::support::{flush, Harness};
 fn saved_conversation(n: u64) -> ChatState {
     let mut chat = ChatState::new();
     chat.apply(ChatEvent::Connected { now: 0 });
-    chat.apply(ChatEvent::Submit { client_id: "k1".into(), text: "hi".into(), attachments: vec![], now: 0 });
+    chat.apply(ChatEvent::Submit {
+        client_id: "k1".into(),
+        text: "hi".into(),
+        attachments: vec![],
+        now: 0,
+    });
     chat.apply(ChatEvent::Server(
-        ServerEvent::Ack { client_id: "k1".into(), conversation_id: "c1".into(), message_id: "m0".into(), seq: 1, at: 0 },
+        ServerEvent::Ack {
+            client_id: "k1".into(),
+            conversation_id: "c1".into(),
+            message_id: "m0".into(),
+            seq: 1,
+            at: 0,
+        },
         0,
     ));
     for seq in 2..=n + 1 {
         let message = from_ada(seq, &format!("message {}", seq - 1));
-        chat.apply(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
+        chat.apply(ChatEvent::Server(
+            ServerEvent::Message { conversation_id: "c1".into(), message },
+            0,
+        ));
     }
     chat
 }
@@ -81,7 +95,10 @@ async fn a_visitor_reading_older_messages_gets_a_pill_instead_of_a_jump() {
     // A new message arrives while the visitor reads: the conversation resumes on the
     // in-memory backend, which knows nothing of it, so deliver the frame directly.
     let message = from_ada(202, "a new one");
-    h.store().dispatch(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
+    h.store().dispatch(ChatEvent::Server(
+        ServerEvent::Message { conversation_id: "c1".into(), message },
+        0,
+    ));
     flush().await;
     assert_eq!(list.scroll_top(), 0, "not pulled down");
     h.wait_for("the pill", |h| h.find(".sc-new-pill").is_some()).await;
@@ -102,7 +119,10 @@ async fn a_new_message_in_a_group_adds_one_bubble_and_keeps_the_others() {
     assert_eq!(before.len(), 3, "Ada's three messages are one group");
     let name = h.find(".sc-group--team .sc-group__name").expect("the group's name");
     let message = from_ada(5, "one more");
-    h.store().dispatch(ChatEvent::Server(ServerEvent::Message { conversation_id: "c1".into(), message }, 0));
+    h.store().dispatch(ChatEvent::Server(
+        ServerEvent::Message { conversation_id: "c1".into(), message },
+        0,
+    ));
     h.wait_for("the new bubble", |h| h.find_all(".sc-group--team .sc-bubble").len() == 4).await;
     let after = h.find_all(".sc-group--team .sc-bubble");
     for (i, old) in before.iter().enumerate() {

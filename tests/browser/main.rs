@@ -5,18 +5,18 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-mod clock;
-mod component;
-mod js_bridge;
 mod accessibility;
 mod attachments;
 mod availability;
+mod clock;
+mod component;
 mod consent;
 mod conversation;
+mod hostile_backend;
+mod js_bridge;
 mod long_history;
 mod persistence;
 mod support;
 mod time_labels;
 mod widget;
-mod hostile_backend;
 mod xss;

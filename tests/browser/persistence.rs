@@ -24,7 +24,10 @@ async fn a_reload_keeps_the_conversation_open_state_and_draft() {
     h.reload().await;
     assert!(h.is_open(), "still open after the reload");
     assert_eq!(h.texts_of(".sc-bubble__text"), ["Where is my order?", "Let me check."]);
-    let area = h.find(".sc-composer__input").expect("composer").unchecked_into::<web_sys::HtmlTextAreaElement>();
+    let area = h
+        .find(".sc-composer__input")
+        .expect("composer")
+        .unchecked_into::<web_sys::HtmlTextAreaElement>();
     assert_eq!(area.value(), "half-written thou", "the draft survives");
 
     // A reply while the page was away arrives through catch-up.
@@ -40,7 +43,9 @@ async fn a_reload_keeps_the_conversation_open_state_and_draft() {
 #[wasm_bindgen_test]
 async fn a_corrupt_or_foreign_saved_state_is_discarded_without_breaking() {
     let mut h = Harness::new("{}").await;
-    for junk in ["{not json", r#"{"schema_version": 999}"#, r#"{"schema_version": 1, "timeline": 5}"#, ""] {
+    for junk in
+        ["{not json", r#"{"schema_version": 999}"#, r#"{"schema_version": 1, "timeline": 5}"#, ""]
+    {
         storage().set_item(&format!("sitechat:{}:chat", h.namespace), junk).expect("write junk");
         h.reload().await;
         assert!(h.find(".sc-launcher").is_some(), "the widget still mounts after {junk:?}");
@@ -80,14 +85,16 @@ async fn another_tab_saving_the_conversation_is_followed() {
     let init = web_sys::StorageEventInit::new();
     init.set_key(Some(&key));
     init.set_new_value(Some(&saved));
-    let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).expect("storage event");
+    let event =
+        web_sys::StorageEvent::new_with_event_init_dict("storage", &init).expect("storage event");
     web_sys::window().expect("window").dispatch_event(&event).expect("dispatch");
     tab_b.wait_for("tab B has it", |h| h.store().chat().messages().len() == 1).await;
     assert!(!tab_b.is_open(), "the window is per tab: opening it in tab A leaves tab B's closed");
     tab_b.open().await;
     assert_eq!(tab_b.texts_of(".sc-bubble__text"), ["sent from tab A"]);
     // Both tabs hold one copy; the backend stored one.
-    let conversation = tab_a.store().chat().conversation_id().map(str::to_owned).expect("conversation");
+    let conversation =
+        tab_a.store().chat().conversation_id().map(str::to_owned).expect("conversation");
     tab_b.wait_for("settled", |h| h.find(".sc-delivery--sending").is_none()).await;
     assert_eq!(tab_a.agent.with_backend(|b| b.messages(&conversation).map(|m| m.len())), Some(1));
     // Namespaces are shared: only one harness may clear them.
@@ -127,7 +134,12 @@ async fn a_burst_of_changes_is_saved_once_after_it_and_the_last_change_is_never_
         h.agent.say(&format!("reply {n}"));
     }
     h.wait_for("twenty replies", |h| h.find_all(".sc-bubble--agent").len() == 20).await;
-    let writes = || js_sys::Reflect::get(&web_sys::window().expect("window"), &"__chatWrites".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+    let writes = || {
+        js_sys::Reflect::get(&web_sys::window().expect("window"), &"__chatWrites".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(-1.0)
+    };
     h.wait_for("the save after the burst", |_| writes() >= 1.0).await;
     // One write when the burst fits in SAVE_DELAY_MS; a very slow machine may split it
     // in two or three, never twenty.
@@ -136,7 +148,15 @@ async fn a_burst_of_changes_is_saved_once_after_it_and_the_last_change_is_never_
     h.agent.say("the very last one");
     h.wait_for("the last reply", |h| h.find_all(".sc-bubble--agent").len() == 21).await;
     h.reload().await;
-    let restore = js_sys::Reflect::get(&web_sys::window().expect("window"), &"__restoreSetItem".into()).expect("restore fn");
-    restore.unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).expect("restore setItem");
-    assert!(h.texts_of(".sc-bubble__text").iter().any(|t| t == "the very last one"), "saved on the way out");
+    let restore =
+        js_sys::Reflect::get(&web_sys::window().expect("window"), &"__restoreSetItem".into())
+            .expect("restore fn");
+    restore
+        .unchecked_ref::<js_sys::Function>()
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("restore setItem");
+    assert!(
+        h.texts_of(".sc-bubble__text").iter().any(|t| t == "the very last one"),
+        "saved on the way out"
+    );
 }

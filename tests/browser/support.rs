@@ -37,7 +37,8 @@ impl Harness {
 
     /// Mounts a widget with the config `json`, in `locale`, on the clock `now`.
     pub async fn with(json: &str, locale: Locale, now: Option<Now>) -> Harness {
-        let config = Rc::new(parse_config(json).unwrap_or_else(|e| panic!("test config is invalid: {e}")));
+        let config =
+            Rc::new(parse_config(json).unwrap_or_else(|e| panic!("test config is invalid: {e}")));
         let (transport, agent) = MemoryTransport::new(&config.profile.name);
         let namespace = unique_namespace();
         let mut h = Harness {
@@ -63,7 +64,9 @@ impl Harness {
         let persistence = Persistence::local(&self.namespace);
         let transport: Rc<dyn sitechat::transport::Transport> = Rc::new(self.transport.clone());
         let store = match now {
-            Some(now) => Store::with_clock(self.config.clone(), self.locale, transport, persistence, now),
+            Some(now) => {
+                Store::with_clock(self.config.clone(), self.locale, transport, persistence, now)
+            }
             None => Store::new(self.config.clone(), self.locale, transport, persistence),
         };
         self.widget = Some(mount(&self.parent, store).expect("the widget mounts"));
@@ -85,7 +88,10 @@ impl Harness {
     pub fn find_all(&self, selector: &str) -> Vec<Element> {
         let Some(root) = self.widget().host_element().shadow_root() else { return Vec::new() };
         let Ok(list) = root.query_selector_all(selector) else { return Vec::new() };
-        (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+        (0..list.length())
+            .filter_map(|i| list.get(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .collect()
     }
 
     pub fn text_of(&self, selector: &str) -> String {
@@ -114,7 +120,10 @@ impl Harness {
 
     /// Types into the composer with real `input` events.
     pub async fn type_text(&self, text: &str) {
-        let area = self.find(".sc-composer__input").expect("a composer").unchecked_into::<HtmlTextAreaElement>();
+        let area = self
+            .find(".sc-composer__input")
+            .expect("a composer")
+            .unchecked_into::<HtmlTextAreaElement>();
         type_into(&area, text).await;
     }
 
@@ -183,7 +192,8 @@ pub fn press_on(target: &Element, key: &str, shift: bool) {
     init.set_shift_key(shift);
     init.set_bubbles(true);
     init.set_cancelable(true);
-    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("keydown");
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("keydown");
     target.dispatch_event(&event).expect("dispatch keydown");
 }
 
@@ -197,12 +207,16 @@ pub fn fresh_parent() -> Element {
 
 /// `querySelector` inside the widget's shadow root.
 pub fn find(mounted: &Mounted, selector: &str) -> Option<Element> {
-    mounted.host_element().shadow_root().and_then(|root| root.query_selector(selector).ok().flatten())
+    mounted
+        .host_element()
+        .shadow_root()
+        .and_then(|root| root.query_selector(selector).ok().flatten())
 }
 
 /// Clicks the element matching `selector`, panicking with its name when absent.
 pub fn click(mounted: &Mounted, selector: &str) {
-    let element = find(mounted, selector).unwrap_or_else(|| panic!("no element matches {selector}"));
+    let element =
+        find(mounted, selector).unwrap_or_else(|| panic!("no element matches {selector}"));
     element.unchecked_into::<HtmlElement>().click();
 }
 

@@ -110,22 +110,33 @@ async fn when_closed_the_widget_covers_nothing_but_the_launcher() {
     let h = Harness::new("{}").await;
     let corner = h.find(".sc-corner").expect("corner");
     let rect = corner.get_bounding_client_rect();
-    assert!(rect.width() <= 1.0 && rect.height() <= 1.0, "the corner box takes no area: {}x{}", rect.width(), rect.height());
+    assert!(
+        rect.width() <= 1.0 && rect.height() <= 1.0,
+        "the corner box takes no area: {}x{}",
+        rect.width(),
+        rect.height()
+    );
     // A point just left of the launcher belongs to the page, not the widget.
     let launcher = h.find(".sc-launcher").expect("launcher").get_bounding_client_rect();
     let document = web_sys::window().and_then(|w| w.document()).expect("document");
-    let hit = document.element_from_point((launcher.left() - 30.0) as f32, (launcher.top() + 10.0) as f32);
+    let hit = document
+        .element_from_point((launcher.left() - 30.0) as f32, (launcher.top() + 10.0) as f32);
     let host = h.widget().host_element().clone();
     assert!(hit.is_none_or(|el| el != host), "clicks beside the launcher reach the page");
 }
 
 #[wasm_bindgen_test]
 async fn an_avatar_that_fails_to_load_gives_way_to_initials() {
-    let h = Harness::new(r#"{"profile":{"name":"Grace Hopper","avatar_url":"/no-such-avatar.png"}}"#).await;
+    let h =
+        Harness::new(r#"{"profile":{"name":"Grace Hopper","avatar_url":"/no-such-avatar.png"}}"#)
+            .await;
     h.open().await;
     let img = h.find("img.sc-header__avatar").expect("the avatar image is tried first");
     assert_eq!(img.get_attribute("src").as_deref(), Some("/no-such-avatar.png"));
-    h.wait_for("the broken image to be replaced", |h| h.find(".sc-header__avatar.sc-avatar--initials").is_some()).await;
+    h.wait_for("the broken image to be replaced", |h| {
+        h.find(".sc-header__avatar.sc-avatar--initials").is_some()
+    })
+    .await;
     assert!(h.find("img.sc-header__avatar").is_none(), "no broken image icon is left");
     assert_eq!(h.text_of(".sc-header__avatar.sc-avatar--initials"), "GH");
 }

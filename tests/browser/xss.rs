@@ -54,7 +54,8 @@ struct Entry {
 
 /// Every payload, with `repeat` expanded.
 fn corpus() -> Vec<(String, String)> {
-    let corpus: Corpus = serde_json::from_str(include_str!("../xss/payloads.json")).expect("the corpus is valid JSON");
+    let corpus: Corpus = serde_json::from_str(include_str!("../xss/payloads.json"))
+        .expect("the corpus is valid JSON");
     assert!(corpus.payloads.len() >= 100, "the corpus holds at least 100 payloads");
     corpus
         .payloads
@@ -73,7 +74,10 @@ fn arm_trap() {
     let window = web_sys::window().expect("window");
     let trap = Closure::<dyn Fn()>::new(|| {
         let w = web_sys::window().expect("window");
-        let n = js_sys::Reflect::get(&w, &"sitechatTrapped".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let n = js_sys::Reflect::get(&w, &"sitechatTrapped".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
         let _ = js_sys::Reflect::set(&w, &"sitechatTrapped".into(), &JsValue::from_f64(n + 1.0));
     })
     .into_js_value();
@@ -125,10 +129,16 @@ fn problems_in(root: &web_sys::Node, label: &str) -> Vec<String> {
     let query = |selector: &str| -> Vec<Element> {
         let list = match root.dyn_ref::<web_sys::ShadowRoot>() {
             Some(shadow) => shadow.query_selector_all(selector),
-            None => root.dyn_ref::<web_sys::Document>().expect("a document").query_selector_all(selector),
+            None => root
+                .dyn_ref::<web_sys::Document>()
+                .expect("a document")
+                .query_selector_all(selector),
         };
         let Ok(list) = list else { return Vec::new() };
-        (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+        (0..list.length())
+            .filter_map(|i| list.get(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .collect()
     };
     for el in query("script, iframe, object, embed, base, meta[http-equiv], link[rel=import], style, frame, math, template") {
         // The test runner's own page has scripts and styles; only the widget's root must have none.
@@ -146,12 +156,20 @@ fn problems_in(root: &web_sys::Node, label: &str) -> Vec<String> {
             }
             // The composer grows with its text through the CSSOM (allowed under a strict
             // CSP); no other element may carry inline style.
-            let composer = el.get_attribute("class").is_some_and(|c| c.split_whitespace().any(|c| c == "sc-composer__input"));
-            if (name == "style" && !composer) || name == "srcdoc" || name == "formaction" || name == "xlink:href" {
+            let composer = el
+                .get_attribute("class")
+                .is_some_and(|c| c.split_whitespace().any(|c| c == "sc-composer__input"));
+            if (name == "style" && !composer)
+                || name == "srcdoc"
+                || name == "formaction"
+                || name == "xlink:href"
+            {
                 problems.push(format!("{label}: <{} {name}>", el.tag_name().to_lowercase()));
             }
         }
-        if el.tag_name().eq_ignore_ascii_case("svg") && el.get_attribute("aria-hidden").as_deref() != Some("true") {
+        if el.tag_name().eq_ignore_ascii_case("svg")
+            && el.get_attribute("aria-hidden").as_deref() != Some("true")
+        {
             problems.push(format!("{label}: an <svg> that is not one of the widget's icons"));
         }
     }
@@ -159,7 +177,9 @@ fn problems_in(root: &web_sys::Node, label: &str) -> Vec<String> {
         let href = a.get_attribute("href").unwrap_or_default();
         let lower = href.trim_start().to_ascii_lowercase();
         // `blob:` links are the page's own uploads (the in-memory backend keeps files so).
-        let ok = ["http://", "https://", "mailto:", "tel:", "blob:http://", "blob:https://"].iter().any(|s| lower.starts_with(s));
+        let ok = ["http://", "https://", "mailto:", "tel:", "blob:http://", "blob:https://"]
+            .iter()
+            .any(|s| lower.starts_with(s));
         if !ok {
             problems.push(format!("{label}: a link to {href:?}"));
         }
@@ -167,10 +187,15 @@ fn problems_in(root: &web_sys::Node, label: &str) -> Vec<String> {
     for img in query("img[src]") {
         let src = img.get_attribute("src").unwrap_or_default();
         let lower = src.trim_start().to_ascii_lowercase();
-        let ok = ["http://", "https://", "blob:http://", "blob:https://"].iter().any(|s| lower.starts_with(s))
+        let ok = ["http://", "https://", "blob:http://", "blob:https://"]
+            .iter()
+            .any(|s| lower.starts_with(s))
             || (src.starts_with('/') && !src.starts_with("//") && !src.starts_with("/\\"));
         if !ok {
-            problems.push(format!("{label}: an image from {:?}", src.chars().take(80).collect::<String>()));
+            problems.push(format!(
+                "{label}: an image from {:?}",
+                src.chars().take(80).collect::<String>()
+            ));
         }
     }
     problems
@@ -190,7 +215,10 @@ struct HostileBackend(Rc<RefCell<Shared>>);
 
 impl HostileBackend {
     fn new() -> HostileBackend {
-        HostileBackend(Rc::new(RefCell::new(Shared { backend: MemoryBackend::new("Agent"), sinks: BTreeMap::new() })))
+        HostileBackend(Rc::new(RefCell::new(Shared {
+            backend: MemoryBackend::new("Agent"),
+            sinks: BTreeMap::new(),
+        })))
     }
 
     fn deliver(&self, out: Vec<Outgoing>) {
@@ -210,7 +238,11 @@ impl HostileBackend {
     fn agent_sends(&self, kind: AuthorKind, name: &str, avatar_url: &str, message: AgentMessage) {
         let out = {
             let mut s = self.0.borrow_mut();
-            s.backend.set_agent(Author { kind, name: Some(name.into()), avatar_url: Some(avatar_url.into()) });
+            s.backend.set_agent(Author {
+                kind,
+                name: Some(name.into()),
+                avatar_url: Some(avatar_url.into()),
+            });
             s.backend.agent_sends(message, false, js_sys::Date::now() as i64)
         };
         self.deliver(out);
@@ -273,7 +305,8 @@ impl Widget {
         parent.set_class_name("xss-host");
         let namespace = format!("xss-{}", sitechat::store::new_client_id());
         let transport: Rc<dyn Transport> = Rc::new(backend.clone());
-        let store = Store::new(Rc::new(config), Locale::En, transport, Persistence::local(&namespace));
+        let store =
+            Store::new(Rc::new(config), Locale::En, transport, Persistence::local(&namespace));
         let mounted = mount(&parent, store).expect("the widget mounts");
         Widget { parent, mounted: Some(mounted), namespace }
     }
@@ -305,7 +338,10 @@ impl Widget {
     }
 
     async fn send(&self, text: &str) {
-        let area = self.find(".sc-composer__input").expect("a composer").unchecked_into::<HtmlTextAreaElement>();
+        let area = self
+            .find(".sc-composer__input")
+            .expect("a composer")
+            .unchecked_into::<HtmlTextAreaElement>();
         send_from(&area, text).await;
     }
 
@@ -319,7 +355,8 @@ impl Widget {
         let_anything_run().await;
         assert_eq!(trapped(), 0.0, "{context}: an injected payload ran");
         let mut problems = problems_in(&self.root().into(), "widget");
-        problems.extend(problems_in(&web_sys::window().unwrap().document().unwrap().into(), "page"));
+        problems
+            .extend(problems_in(&web_sys::window().unwrap().document().unwrap().into(), "page"));
         assert!(problems.is_empty(), "{context}:\n{}", problems.join("\n"));
         self.open().await;
         let sent_before = self.count(".sc-delivery--sent");
@@ -332,10 +369,19 @@ impl Widget {
         })
         .await;
         let texts: Vec<String> = {
-            let list = self.root().query_selector_all(".sc-bubble--visitor .sc-bubble__text").expect("query");
-            (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.text_content()).collect()
+            let list = self
+                .root()
+                .query_selector_all(".sc-bubble--visitor .sc-bubble__text")
+                .expect("query");
+            (0..list.length())
+                .filter_map(|i| list.get(i))
+                .filter_map(|n| n.text_content())
+                .collect()
         };
-        assert!(texts.contains(&marker.to_string()), "{context}: the widget no longer sends messages");
+        assert!(
+            texts.contains(&marker.to_string()),
+            "{context}: the widget no longer sends messages"
+        );
     }
 }
 
@@ -365,7 +411,9 @@ fn merge(into: &mut serde_json::Value, from: serde_json::Value) {
 async fn set_hash_if_it_changes(hash: &str) {
     let location = web_sys::window().expect("window").location();
     let before = location.hash().unwrap_or_default();
-    let probe = web_sys::Url::new(&format!("http://x.invalid/{hash}")).map(|u| u.hash()).unwrap_or_default();
+    let probe = web_sys::Url::new(&format!("http://x.invalid/{hash}"))
+        .map(|u| u.hash())
+        .unwrap_or_default();
     if probe == before {
         return;
     }
@@ -399,7 +447,10 @@ async fn payloads_from_the_wire_never_run() {
             };
             let message = AgentMessage {
                 text: payload.chars().take(10_000).collect(),
-                attachments: vec![attachment(&format!("img-{label}"), "image/png"), attachment(&format!("file-{label}"), "text/html")],
+                attachments: vec![
+                    attachment(&format!("img-{label}"), "image/png"),
+                    attachment(&format!("file-{label}"), "text/html"),
+                ],
                 quick_replies: vec![quick],
                 collect_input: true,
             };
@@ -407,16 +458,26 @@ async fn payloads_from_the_wire_never_run() {
             // message is the latest, so each one is waited for and read back as text.
             let bot = (batch + chunk.len()) % 2 == 0 || label.contains("event");
             let kind = if bot { AuthorKind::Bot } else { AuthorKind::Agent };
-            backend.agent_sends(kind, &short, &payload.chars().take(2000).collect::<String>(), message);
+            backend.agent_sends(
+                kind,
+                &short,
+                &payload.chars().take(2000).collect::<String>(),
+                message,
+            );
             if bot {
                 w.wait_for("the quick reply", |w| {
-                    w.find(".sc-quick-replies button").and_then(|b| b.text_content()).is_some_and(|t| t == short)
+                    w.find(".sc-quick-replies button")
+                        .and_then(|b| b.text_content())
+                        .is_some_and(|t| t == short)
                 })
                 .await;
             }
         }
         let expected = chunk.len() as u32;
-        w.wait_for("the batch is shown", |w| w.count(".sc-bubble--agent, .sc-bubble--bot") >= expected.min(10)).await;
+        w.wait_for("the batch is shown", |w| {
+            w.count(".sc-bubble--agent, .sc-bubble--bot") >= expected.min(10)
+        })
+        .await;
         let labels: Vec<&str> = chunk.iter().map(|(l, _)| l.as_str()).collect();
         w.assert_clean_and_working(&format!("wire batch {batch}: {}", labels.join(", "))).await;
     }
@@ -425,7 +486,10 @@ async fn payloads_from_the_wire_never_run() {
         let list = w.root().query_selector_all(".sc-group__name").expect("query");
         (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.text_content()).collect()
     };
-    assert!(names.iter().any(|n| n.contains("<img src=x onerror=sitechatTrap()>")), "names shown as text: {names:?}");
+    assert!(
+        names.iter().any(|n| n.contains("<img src=x onerror=sitechatTrap()>")),
+        "names shown as text: {names:?}"
+    );
 }
 
 /// The visitor types each payload; it is sent, echoed back by the backend, stored, and
@@ -458,13 +522,18 @@ async fn payloads_in_every_config_string_never_run() {
     let fields: &[(&str, ConfigWith)] = &[
         ("profile.name", |p| serde_json::json!({ "profile": { "name": p } })),
         ("profile.avatar_url", |p| serde_json::json!({ "profile": { "avatar_url": p } })),
-        ("profile.meetings.link_text", |p| {
-            serde_json::json!({ "profile": { "meetings": { "enabled": true, "url": "https://meet.example/ada", "link_text": p } } })
-        }),
-        ("profile.meetings.url", |p| serde_json::json!({ "profile": { "meetings": { "enabled": true, "url": p } } })),
-        ("availability.message", |p| {
-            serde_json::json!({ "availability": { "mode": "team_status", "when_away": { "behavior": "away_message", "message": p } } })
-        }),
+        (
+            "profile.meetings.link_text",
+            |p| serde_json::json!({ "profile": { "meetings": { "enabled": true, "url": "https://meet.example/ada", "link_text": p } } }),
+        ),
+        (
+            "profile.meetings.url",
+            |p| serde_json::json!({ "profile": { "meetings": { "enabled": true, "url": p } } }),
+        ),
+        (
+            "availability.message",
+            |p| serde_json::json!({ "availability": { "mode": "team_status", "when_away": { "behavior": "away_message", "message": p } } }),
+        ),
         ("appearance.theme_color", |p| serde_json::json!({ "appearance": { "theme_color": p } })),
         ("appearance.locale", |p| serde_json::json!({ "appearance": { "locale": p } })),
     ];
@@ -485,7 +554,10 @@ async fn payloads_in_every_config_string_never_run() {
                         errors.errors().iter().all(|e| e.path.contains(leaf)),
                         "{field} = {label}: errors do not name the field: {errors}"
                     );
-                    assert!(errors.to_string().chars().count() < 2_000, "{field} = {label}: the error message is huge");
+                    assert!(
+                        errors.to_string().chars().count() < 2_000,
+                        "{field} = {label}: the error message is huge"
+                    );
                 }
                 Ok(_) => {
                     accepted += 1;
@@ -493,7 +565,8 @@ async fn payloads_in_every_config_string_never_run() {
                 }
             }
         }
-        let config = Config::from_value(&merged).unwrap_or_else(|e| panic!("{label}: fields accepted alone are refused together: {e}"));
+        let config = Config::from_value(&merged)
+            .unwrap_or_else(|e| panic!("{label}: fields accepted alone are refused together: {e}"));
         let backend = HostileBackend::new();
         backend.0.borrow_mut().backend.set_team_available(false);
         let w = Widget::mount(config, &backend);
@@ -502,7 +575,12 @@ async fn payloads_in_every_config_string_never_run() {
         if mounted.len() == 20 || n + 1 == corpus().len() {
             // A batch of widgets is on the page at once; give them time to misbehave.
             let_anything_run().await;
-            assert_eq!(trapped(), 0.0, "a config payload ran (one of {:?})", mounted.iter().map(|(l, _)| l).collect::<Vec<_>>());
+            assert_eq!(
+                trapped(),
+                0.0,
+                "a config payload ran (one of {:?})",
+                mounted.iter().map(|(l, _)| l).collect::<Vec<_>>()
+            );
             for (label, w) in mounted.drain(..) {
                 let problems = problems_in(&w.root().into(), "widget");
                 assert!(problems.is_empty(), "{label}:\n{}", problems.join("\n"));

@@ -34,7 +34,12 @@ pub const DEFAULT_THEME_COLOR: Rgb = Rgb::new(0x2f, 0x5b, 0xea);
 
 impl Default for Appearance {
     fn default() -> Appearance {
-        Appearance { theme_color: DEFAULT_THEME_COLOR, position: Position::Right, branding: true, locale: None }
+        Appearance {
+            theme_color: DEFAULT_THEME_COLOR,
+            position: Position::Right,
+            branding: true,
+            locale: None,
+        }
     }
 }
 
@@ -52,7 +57,10 @@ impl Appearance {
     }
 }
 
-fn serialize_locale<S: Serializer>(locale: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_locale<S: Serializer>(
+    locale: &Option<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(locale.as_deref().unwrap_or("auto"))
 }
 
@@ -87,7 +95,13 @@ pub(crate) fn read_appearance(r: &mut Reader, path: &str, value: &Value) -> Appe
             } else if is_language_tag(s) {
                 a.locale = Some(s.to_owned());
             } else {
-                r.fail(&p, format!("{} is not \"auto\" or a language tag like \"fr\" or \"fr-CA\"", quote(s)));
+                r.fail(
+                    &p,
+                    format!(
+                        "{} is not \"auto\" or a language tag like \"fr\" or \"fr-CA\"",
+                        quote(s)
+                    ),
+                );
             }
         }
     }
@@ -97,8 +111,11 @@ pub(crate) fn read_appearance(r: &mut Reader, path: &str, value: &Value) -> Appe
 /// BCP 47 shape only: a 2–3 letter language, then `-` subtags of 2–8 letters/digits.
 pub(crate) fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
-    let language_ok = parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
-    language_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    let language_ok = parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()));
+    language_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -110,7 +127,8 @@ mod tests {
         for ok in ["fr", "en", "fr-CA", "zh-Hant-TW", "es-419", "ast"] {
             assert!(is_language_tag(ok), "{ok}");
         }
-        for bad in ["", "f", "fren", "fr-", "fr_CA", "fr-C", "fr-toolongtag", "1a", "fr--CA", "é"] {
+        for bad in ["", "f", "fren", "fr-", "fr_CA", "fr-C", "fr-toolongtag", "1a", "fr--CA", "é"]
+        {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }
@@ -118,6 +136,9 @@ mod tests {
     #[test]
     fn locale_serialises_auto_for_none() {
         let json = serde_json::to_value(Appearance::default()).ok();
-        assert_eq!(json.as_ref().and_then(|v| v.get("locale")).and_then(Value::as_str), Some("auto"));
+        assert_eq!(
+            json.as_ref().and_then(|v| v.get("locale")).and_then(Value::as_str),
+            Some("auto")
+        );
     }
 }

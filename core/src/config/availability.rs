@@ -65,7 +65,9 @@ impl Availability {
     /// the widget visible although the schedule says "hide".
     pub fn away_message(&self) -> Option<&str> {
         let behaviors: [Option<&AwayBehavior>; 2] = match self {
-            Availability::BusinessHours { outside_hours, when_team_away, .. } => [Some(outside_hours), when_team_away.as_ref()],
+            Availability::BusinessHours { outside_hours, when_team_away, .. } => {
+                [Some(outside_hours), when_team_away.as_ref()]
+            }
             Availability::TeamStatus { when_away, .. } => [Some(when_away), None],
             Availability::Always { .. } => [None, None],
         };
@@ -90,7 +92,8 @@ pub struct WeeklyRange {
 impl WeeklyRange {
     /// Minute of the week at which the range opens.
     pub fn start_minute_of_week(self) -> u32 {
-        self.day.index() * u32::from(MINUTES_PER_DAY) + u32::from(self.from.min(MINUTES_PER_DAY - 1))
+        self.day.index() * u32::from(MINUTES_PER_DAY)
+            + u32::from(self.from.min(MINUTES_PER_DAY - 1))
     }
 
     /// How long the range stays open, 1 ..= 1440 minutes.
@@ -124,7 +127,9 @@ impl WeeklyRange {
     /// assert!(!r.contains(WallTime::new(Weekday::Mon, 60)));
     /// ```
     pub fn contains(self, t: WallTime) -> bool {
-        let offset = (t.minute_of_week() % MINUTES_PER_WEEK + MINUTES_PER_WEEK - self.start_minute_of_week()) % MINUTES_PER_WEEK;
+        let offset = (t.minute_of_week() % MINUTES_PER_WEEK + MINUTES_PER_WEEK
+            - self.start_minute_of_week())
+            % MINUTES_PER_WEEK;
         offset < self.length_minutes()
     }
 }
@@ -217,7 +222,9 @@ pub fn format_time(minute: u16) -> String {
 /// ```
 pub fn parse_time(s: &str) -> Option<u16> {
     let (h, m) = s.split_once(':')?;
-    let digits = |x: &str, max_len: usize| !x.is_empty() && x.len() <= max_len && x.bytes().all(|b| b.is_ascii_digit());
+    let digits = |x: &str, max_len: usize| {
+        !x.is_empty() && x.len() <= max_len && x.bytes().all(|b| b.is_ascii_digit())
+    };
     if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
         return None;
     }
@@ -229,7 +236,11 @@ pub fn parse_time(s: &str) -> Option<u16> {
     }
 }
 
-const MODES: [(&str, Mode); 3] = [("business_hours", Mode::BusinessHours), ("team_status", Mode::TeamStatus), ("always", Mode::Always)];
+const MODES: [(&str, Mode); 3] = [
+    ("business_hours", Mode::BusinessHours),
+    ("team_status", Mode::TeamStatus),
+    ("always", Mode::Always),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -249,7 +260,14 @@ impl Mode {
 
     fn fields(self) -> &'static [&'static str] {
         match self {
-            Mode::BusinessHours => &["mode", "time_zone", "hours", "typical_response_time", "outside_hours", "when_team_away"],
+            Mode::BusinessHours => &[
+                "mode",
+                "time_zone",
+                "hours",
+                "typical_response_time",
+                "outside_hours",
+                "when_team_away",
+            ],
             Mode::TeamStatus => &["mode", "typical_response_time", "when_away"],
             Mode::Always => &["mode", "typical_response_time"],
         }
@@ -273,7 +291,9 @@ pub(crate) fn read_availability(r: &mut Reader, path: &str, value: &Value) -> Av
             format!("only used with \"mode\": {}, this is {}", quote(name), quote(mode.name()))
         })
     };
-    let Some(map) = r.object_with_hint(path, value, mode.fields(), hint) else { return Availability::default() };
+    let Some(map) = r.object_with_hint(path, value, mode.fields(), hint) else {
+        return Availability::default();
+    };
 
     let typical_response_time = match map.get("typical_response_time") {
         None => Some(ResponseTime::FewMinutes),
@@ -285,7 +305,8 @@ pub(crate) fn read_availability(r: &mut Reader, path: &str, value: &Value) -> Av
         Mode::TeamStatus => {
             let when_away = match map.get("when_away") {
                 None => AwayBehavior::Hide,
-                Some(v) => read_behavior(r, &child(path, "when_away"), v, false).unwrap_or(AwayBehavior::Hide),
+                Some(v) => read_behavior(r, &child(path, "when_away"), v, false)
+                    .unwrap_or(AwayBehavior::Hide),
             };
             Availability::TeamStatus { typical_response_time, when_away }
         }
@@ -296,32 +317,46 @@ pub(crate) fn read_availability(r: &mut Reader, path: &str, value: &Value) -> Av
                     r.fail(&tz_path, "required when mode is \"business_hours\" (an IANA name like \"Europe/Paris\")");
                     String::new()
                 }
-                Some(v) => r.string(&tz_path, v).and_then(|s| read_time_zone(r, &tz_path, s)).unwrap_or_default(),
+                Some(v) => r
+                    .string(&tz_path, v)
+                    .and_then(|s| read_time_zone(r, &tz_path, s))
+                    .unwrap_or_default(),
             };
             let hours_path = child(path, "hours");
             let ranges = match map.get("hours") {
                 None => {
-                    r.fail(&hours_path, "required when mode is \"business_hours\" (a list of opening ranges)");
+                    r.fail(
+                        &hours_path,
+                        "required when mode is \"business_hours\" (a list of opening ranges)",
+                    );
                     Vec::new()
                 }
                 Some(v) => read_hours(r, &hours_path, v),
             };
             let outside_hours = match map.get("outside_hours") {
                 None => AwayBehavior::ResponseTime,
-                Some(v) => read_behavior(r, &child(path, "outside_hours"), v, true).unwrap_or(AwayBehavior::ResponseTime),
+                Some(v) => read_behavior(r, &child(path, "outside_hours"), v, true)
+                    .unwrap_or(AwayBehavior::ResponseTime),
             };
             let when_team_away = match map.get("when_team_away") {
                 None | Some(Value::Null) => None,
                 Some(v) => read_behavior(r, &child(path, "when_team_away"), v, true),
             };
-            Availability::BusinessHours { time_zone, ranges, typical_response_time, outside_hours, when_team_away }
+            Availability::BusinessHours {
+                time_zone,
+                ranges,
+                typical_response_time,
+                outside_hours,
+                when_team_away,
+            }
         }
     }
 }
 
 fn read_time_zone(r: &mut Reader, path: &str, s: &str) -> Option<String> {
     let allowed_chars = s.chars().all(|c| c.is_ascii_alphanumeric() || "_+-/".contains(c));
-    let segments_ok = s.split('/').all(|seg| seg.chars().next().is_some_and(|c| c.is_ascii_alphabetic()));
+    let segments_ok =
+        s.split('/').all(|seg| seg.chars().next().is_some_and(|c| c.is_ascii_alphabetic()));
     let shaped = s == "UTC" || (s.contains('/') && segments_ok);
     if allowed_chars && shaped && s.len() <= MAX_TIME_ZONE_CHARS {
         Some(s.to_owned())
@@ -349,7 +384,10 @@ fn read_hours(r: &mut Reader, path: &str, value: &Value) -> Vec<WeeklyRange> {
         };
         let from = match read_bound(r, &p, map.get("from"), "from") {
             Some(MINUTES_PER_DAY) => {
-                r.fail(&child(&p, "from"), "\"24:00\" is only allowed as \"to\" (the end of the day)");
+                r.fail(
+                    &child(&p, "from"),
+                    "\"24:00\" is only allowed as \"to\" (the end of the day)",
+                );
                 None
             }
             other => other,
@@ -413,7 +451,13 @@ fn read_days(r: &mut Reader, path: &str, value: &Value) -> Option<Vec<Weekday>> 
             }
         }
         other => {
-            r.fail(path, format!("expected a day or a list of days, found {}", super::reader::describe(other)));
+            r.fail(
+                path,
+                format!(
+                    "expected a day or a list of days, found {}",
+                    super::reader::describe(other)
+                ),
+            );
             return None;
         }
     }
@@ -422,12 +466,22 @@ fn read_days(r: &mut Reader, path: &str, value: &Value) -> Option<Vec<Weekday>> 
 
 fn read_day_word(r: &mut Reader, path: &str, value: &Value, days: &mut Vec<Weekday>) -> bool {
     let Some(s) = r.string(path, value) else { return false };
-    let found: Vec<Weekday> = match (Weekday::parse(s), DAY_GROUPS.iter().find(|(name, _)| *name == s)) {
+    let found: Vec<Weekday> = match (
+        Weekday::parse(s),
+        DAY_GROUPS.iter().find(|(name, _)| *name == s),
+    ) {
         (Some(day), _) => vec![day],
         (None, Some((_, group))) => group.to_vec(),
         (None, None) => {
             let groups: Vec<&str> = DAY_GROUPS.iter().map(|(n, _)| *n).collect();
-            r.fail(path, format!("{} is not a day (expected \"mon\" to \"sun\", a full English day name, or {})", quote(s), one_of(&groups)));
+            r.fail(
+                path,
+                format!(
+                    "{} is not a day (expected \"mon\" to \"sun\", a full English day name, or {})",
+                    quote(s),
+                    one_of(&groups)
+                ),
+            );
             return false;
         }
     };
@@ -440,7 +494,12 @@ fn read_day_word(r: &mut Reader, path: &str, value: &Value, days: &mut Vec<Weekd
 }
 
 /// `allow_response_time` is false for `when_away`, whose only choices are a message or hiding.
-fn read_behavior(r: &mut Reader, path: &str, value: &Value, allow_response_time: bool) -> Option<AwayBehavior> {
+fn read_behavior(
+    r: &mut Reader,
+    path: &str,
+    value: &Value,
+    allow_response_time: bool,
+) -> Option<AwayBehavior> {
     let map = r.object(path, value, &["behavior", "message"])?;
     #[derive(Clone, Copy)]
     enum Kind {
@@ -448,8 +507,13 @@ fn read_behavior(r: &mut Reader, path: &str, value: &Value, allow_response_time:
         ResponseTime,
         Hide,
     }
-    let all = [("away_message", Kind::Message), ("response_time", Kind::ResponseTime), ("hide", Kind::Hide)];
-    let choices: Vec<(&str, Kind)> = all.into_iter().filter(|(n, _)| allow_response_time || *n != "response_time").collect();
+    let all = [
+        ("away_message", Kind::Message),
+        ("response_time", Kind::ResponseTime),
+        ("hide", Kind::Hide),
+    ];
+    let choices: Vec<(&str, Kind)> =
+        all.into_iter().filter(|(n, _)| allow_response_time || *n != "response_time").collect();
     let behavior_path = child(path, "behavior");
     let kind = match map.get("behavior") {
         Some(v) => r.keyword(&behavior_path, v, &choices)?,
@@ -472,7 +536,10 @@ fn read_behavior(r: &mut Reader, path: &str, value: &Value, allow_response_time:
                 r.fail(&message_path, "must not be empty");
                 None
             } else if count > MAX_AWAY_MESSAGE_CHARS {
-                r.fail(&message_path, format!("is too long ({count} characters, at most {MAX_AWAY_MESSAGE_CHARS})"));
+                r.fail(
+                    &message_path,
+                    format!("is too long ({count} characters, at most {MAX_AWAY_MESSAGE_CHARS})"),
+                );
                 None
             } else {
                 Some(AwayBehavior::AwayMessage(text.to_owned()))
@@ -497,7 +564,19 @@ mod tests {
         assert_eq!(parse_time("9:05"), Some(545));
         assert_eq!(parse_time("23:59"), Some(1439));
         assert_eq!(parse_time("24:00"), Some(1440));
-        for bad in ["", "9", "09:0", "09:000", "25:00", "12:60", "-1:00", "+9:00", "09h00", "٠٩:٠٠", "009:00"] {
+        for bad in [
+            "",
+            "9",
+            "09:0",
+            "09:000",
+            "25:00",
+            "12:60",
+            "-1:00",
+            "+9:00",
+            "09h00",
+            "٠٩:٠٠",
+            "009:00",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
         assert_eq!(format_time(1440), "24:00");

@@ -27,7 +27,8 @@ pub(crate) fn read_bot(r: &mut Reader, path: &str, value: &Value) -> Bot {
     if let Some(b) = map.get("enabled").and_then(|v| r.bool(&child(path, "enabled"), v)) {
         bot.enabled = b;
     }
-    if let Some(b) = map.get("collect_input").and_then(|v| r.bool(&child(path, "collect_input"), v)) {
+    if let Some(b) = map.get("collect_input").and_then(|v| r.bool(&child(path, "collect_input"), v))
+    {
         bot.collect_input = b;
     }
     bot

@@ -21,11 +21,14 @@ mod reader;
 
 pub use appearance::{Appearance, Position, DEFAULT_THEME_COLOR};
 pub use availability::{
-    format_time, parse_time, Availability, AwayBehavior, ResponseTime, WeeklyRange, MAX_AWAY_MESSAGE_CHARS, MINUTES_PER_DAY,
+    format_time, parse_time, Availability, AwayBehavior, ResponseTime, WeeklyRange,
+    MAX_AWAY_MESSAGE_CHARS, MINUTES_PER_DAY,
 };
 pub use bot::Bot;
 pub use error::{ConfigError, ConfigErrors, DOCUMENT_PATH};
-pub use options::{Options, DEFAULT_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_INACTIVITY_TIMEOUT_MINUTES};
+pub use options::{
+    Options, DEFAULT_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_INACTIVITY_TIMEOUT_MINUTES,
+};
 pub use profile::{Meetings, Profile, MAX_NAME_CHARS};
 
 use reader::Reader;

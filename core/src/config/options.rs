@@ -39,22 +39,37 @@ impl Default for Options {
             inactivity_timeout_minutes: 30,
             attachments: true,
             max_attachment_bytes: 10 * 1024 * 1024,
-            allowed_attachment_types: DEFAULT_ATTACHMENT_TYPES.iter().map(|s| (*s).to_owned()).collect(),
+            allowed_attachment_types: DEFAULT_ATTACHMENT_TYPES
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         }
     }
 }
 
-const FIELDS: &[&str] =
-    &["transcript_auto_send", "inactivity_timeout_minutes", "attachments", "max_attachment_bytes", "allowed_attachment_types"];
+const FIELDS: &[&str] = &[
+    "transcript_auto_send",
+    "inactivity_timeout_minutes",
+    "attachments",
+    "max_attachment_bytes",
+    "allowed_attachment_types",
+];
 
 pub(crate) fn read_options(r: &mut Reader, path: &str, value: &Value) -> Options {
     let mut o = Options::default();
     let Some(map) = r.object(path, value, FIELDS) else { return o };
-    if let Some(b) = map.get("transcript_auto_send").and_then(|v| r.bool(&child(path, "transcript_auto_send"), v)) {
+    if let Some(b) = map
+        .get("transcript_auto_send")
+        .and_then(|v| r.bool(&child(path, "transcript_auto_send"), v))
+    {
         o.transcript_auto_send = b;
     }
     if let Some(v) = map.get("inactivity_timeout_minutes") {
-        let minutes = r.integer(&child(path, "inactivity_timeout_minutes"), v, 1..=MAX_INACTIVITY_TIMEOUT_MINUTES);
+        let minutes = r.integer(
+            &child(path, "inactivity_timeout_minutes"),
+            v,
+            1..=MAX_INACTIVITY_TIMEOUT_MINUTES,
+        );
         if let Some(m) = minutes.and_then(|m| u32::try_from(m).ok()) {
             o.inactivity_timeout_minutes = m;
         }
@@ -62,7 +77,10 @@ pub(crate) fn read_options(r: &mut Reader, path: &str, value: &Value) -> Options
     if let Some(b) = map.get("attachments").and_then(|v| r.bool(&child(path, "attachments"), v)) {
         o.attachments = b;
     }
-    if let Some(n) = map.get("max_attachment_bytes").and_then(|v| r.integer(&child(path, "max_attachment_bytes"), v, 1..=MAX_ATTACHMENT_BYTES)) {
+    if let Some(n) = map
+        .get("max_attachment_bytes")
+        .and_then(|v| r.integer(&child(path, "max_attachment_bytes"), v, 1..=MAX_ATTACHMENT_BYTES))
+    {
         o.max_attachment_bytes = n;
     }
     if let Some(v) = map.get("allowed_attachment_types") {
@@ -77,7 +95,10 @@ pub(crate) fn read_options(r: &mut Reader, path: &str, value: &Value) -> Options
 fn read_types(r: &mut Reader, path: &str, value: &Value) -> Option<Vec<String>> {
     let items = r.array(path, value)?;
     if items.is_empty() {
-        r.fail(path, "must list at least one type (set \"attachments\": false to turn attachments off)");
+        r.fail(
+            path,
+            "must list at least one type (set \"attachments\": false to turn attachments off)",
+        );
         return None;
     }
     let mut types = Vec::new();
@@ -97,7 +118,9 @@ fn read_types(r: &mut Reader, path: &str, value: &Value) -> Option<Vec<String>> 
 }
 
 fn is_mime_pattern(s: &str) -> bool {
-    let token = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
+    let token = |t: &str| {
+        !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
     match s.split_once('/') {
         Some(("*", "*")) => true,
         Some((ty, sub)) => token(ty) && (sub == "*" || token(sub)),
@@ -114,7 +137,9 @@ mod tests {
         for ok in ["image/*", "*/*", "application/pdf", "application/vnd.ms-excel", "Text/Plain"] {
             assert!(is_mime_pattern(ok), "{ok}");
         }
-        for bad in ["", "image", "image/", "/png", "*/png", "image/png/x", "image /png", "ima ge/png"] {
+        for bad in
+            ["", "image", "image/", "/png", "*/png", "image/png/x", "image /png", "ima ge/png"]
+        {
             assert!(!is_mime_pattern(bad), "{bad}");
         }
     }

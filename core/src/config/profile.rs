@@ -102,7 +102,10 @@ fn short_text(r: &mut Reader, path: &str, s: &str) -> Option<String> {
         r.fail(path, "must not be empty");
         None
     } else if count > MAX_NAME_CHARS {
-        r.fail(path, format!("{} is too long ({count} characters, at most {MAX_NAME_CHARS})", quote(t)));
+        r.fail(
+            path,
+            format!("{} is too long ({count} characters, at most {MAX_NAME_CHARS})", quote(t)),
+        );
         None
     } else {
         Some(t.to_owned())

@@ -30,7 +30,12 @@ impl Reader {
     /// An object whose keys must all be in `allowed`; unknown keys are reported with
     /// the closest allowed name, because a typo silently ignored is a setting the owner
     /// thinks is applied and is not.
-    pub(crate) fn object<'v>(&mut self, path: &str, value: &'v Value, allowed: &[&str]) -> Option<&'v Map<String, Value>> {
+    pub(crate) fn object<'v>(
+        &mut self,
+        path: &str,
+        value: &'v Value,
+        allowed: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
         self.object_with_hint(path, value, allowed, |_| None)
     }
 
@@ -73,7 +78,11 @@ impl Reader {
     }
 
     /// A string, or `None` without error for JSON `null` (the "not set" spelling).
-    pub(crate) fn nullable_string<'v>(&mut self, path: &str, value: &'v Value) -> Option<Option<&'v str>> {
+    pub(crate) fn nullable_string<'v>(
+        &mut self,
+        path: &str,
+        value: &'v Value,
+    ) -> Option<Option<&'v str>> {
         match value {
             Value::Null => Some(None),
             Value::String(s) => Some(Some(s)),
@@ -89,18 +98,29 @@ impl Reader {
     }
 
     /// A whole number inside `range`.
-    pub(crate) fn integer(&mut self, path: &str, value: &Value, range: RangeInclusive<u64>) -> Option<u64> {
+    pub(crate) fn integer(
+        &mut self,
+        path: &str,
+        value: &Value,
+        range: RangeInclusive<u64>,
+    ) -> Option<u64> {
         let Value::Number(n) = value else {
             return self.wrong_type(path, "a whole number", value);
         };
         match n.as_u64() {
             Some(v) if range.contains(&v) => Some(v),
             Some(_) => {
-                self.fail(path, format!("{n} is out of range (expected {} to {})", range.start(), range.end()));
+                self.fail(
+                    path,
+                    format!("{n} is out of range (expected {} to {})", range.start(), range.end()),
+                );
                 None
             }
             None if n.as_i64().is_some() => {
-                self.fail(path, format!("{n} is out of range (expected {} to {})", range.start(), range.end()));
+                self.fail(
+                    path,
+                    format!("{n} is out of range (expected {} to {})", range.start(), range.end()),
+                );
                 None
             }
             None => self.wrong_type(path, "a whole number", value),
@@ -108,14 +128,24 @@ impl Reader {
     }
 
     /// One of a fixed set of string keywords, with a suggestion for near misses.
-    pub(crate) fn keyword<T: Copy>(&mut self, path: &str, value: &Value, choices: &[(&str, T)]) -> Option<T> {
+    pub(crate) fn keyword<T: Copy>(
+        &mut self,
+        path: &str,
+        value: &Value,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
         let s = self.string(path, value)?;
         if let Some((_, v)) = choices.iter().find(|(name, _)| *name == s) {
             return Some(*v);
         }
         let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
         let message = match suggest(s, &names) {
-            Some(near) => format!("{} is not allowed (expected {}; did you mean {}?)", quote(s), one_of(&names), quote(near)),
+            Some(near) => format!(
+                "{} is not allowed (expected {}; did you mean {}?)",
+                quote(s),
+                one_of(&names),
+                quote(near)
+            ),
             None => format!("{} is not allowed (expected {})", quote(s), one_of(&names)),
         };
         self.fail(path, message);
@@ -133,7 +163,8 @@ impl Reader {
 /// names its field unambiguously and is never empty (found by the `config` fuzz target:
 /// `{"": 1}` used to give an error with an empty path).
 pub(crate) fn child(parent: &str, key: &str) -> String {
-    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let plain =
+        !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     match (plain, parent.is_empty()) {
         (true, true) => key.to_owned(),
         (true, false) => format!("{parent}.{key}"),
@@ -192,7 +223,8 @@ pub(crate) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
         .iter()
         .filter_map(|&cand| {
             let whole = edit_distance(&word, cand);
-            let part = cand.split('_').filter(|p| p.len() >= 3).map(|p| edit_distance(&word, p) + 1).min();
+            let part =
+                cand.split('_').filter(|p| p.len() >= 3).map(|p| edit_distance(&word, p) + 1).min();
             let best = part.map_or(whole, |p| p.min(whole));
             (best <= budget).then_some((best, cand))
         })
@@ -210,13 +242,21 @@ fn edit_distance(a: &str, b: &str) -> usize {
     let mut d: Vec<usize> = vec![0; (a.len() + 1) * width];
     for (i, row) in d.chunks_mut(width).enumerate() {
         for (j, cell) in row.iter_mut().enumerate() {
-            *cell = if i == 0 { j } else if j == 0 { i } else { 0 };
+            *cell = if i == 0 {
+                j
+            } else if j == 0 {
+                i
+            } else {
+                0
+            };
         }
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1).min(d[i * width + j - 1] + 1).min(d[(i - 1) * width + j - 1] + cost);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[(i - 2) * width + j - 2] + 1);
             }

@@ -57,7 +57,10 @@ fn empty_object_is_the_default_config() {
     let c = Config::default();
     assert_eq!(c.profile.name, "Support");
     assert_eq!(c.appearance.theme_color, Rgb::new(0x2f, 0x5b, 0xea));
-    assert_eq!(c.availability, Availability::Always { typical_response_time: Some(ResponseTime::FewMinutes) });
+    assert_eq!(
+        c.availability,
+        Availability::Always { typical_response_time: Some(ResponseTime::FewMinutes) }
+    );
     assert_eq!(c.options.inactivity_timeout_minutes, 30);
     assert!(c.options.allowed_attachment_types.iter().any(|t| t == "application/pdf"));
 }
@@ -72,7 +75,14 @@ fn full_example_parses_into_typed_values() {
     assert_eq!(c.appearance.position, Position::Left);
     assert_eq!(c.appearance.locale.as_deref(), Some("fr-CA"));
     assert_eq!(c.options.allowed_attachment_types, ["image/*", "application/pdf"]);
-    let Availability::BusinessHours { time_zone, ranges, typical_response_time, outside_hours, when_team_away } = c.availability else {
+    let Availability::BusinessHours {
+        time_zone,
+        ranges,
+        typical_response_time,
+        outside_hours,
+        when_team_away,
+    } = c.availability
+    else {
         panic!("expected business hours");
     };
     assert_eq!(time_zone, "Europe/Paris");
@@ -87,9 +97,12 @@ fn full_example_parses_into_typed_values() {
 
 #[test]
 fn serialised_configs_parse_back_to_the_same_value() {
-    for config in [Config::default(), ok(full_example()), ok(json!({ "availability": { "mode": "team_status",
-        "typical_response_time": null, "when_away": { "behavior": "away_message", "message": "Later" } } }))]
-    {
+    for config in [
+        Config::default(),
+        ok(full_example()),
+        ok(json!({ "availability": { "mode": "team_status",
+        "typical_response_time": null, "when_away": { "behavior": "away_message", "message": "Later" } } })),
+    ] {
         let text = serde_json::to_string(&config).unwrap_or_default();
         assert_eq!(parse_config(&text), Ok(config.clone()), "{text}");
         assert_eq!(Config::from_value(&config.to_value()), Ok(config));
@@ -101,7 +114,13 @@ fn null_response_time_hides_it_and_a_missing_one_defaults() {
     let hidden = ok(json!({ "availability": { "mode": "always", "typical_response_time": null } }));
     assert_eq!(hidden.availability.typical_response_time(), None);
     let missing = ok(json!({ "availability": { "mode": "team_status" } }));
-    assert_eq!(missing.availability, Availability::TeamStatus { typical_response_time: Some(ResponseTime::FewMinutes), when_away: AwayBehavior::Hide });
+    assert_eq!(
+        missing.availability,
+        Availability::TeamStatus {
+            typical_response_time: Some(ResponseTime::FewMinutes),
+            when_away: AwayBehavior::Hide
+        }
+    );
 }
 
 #[test]
@@ -112,7 +131,10 @@ fn not_json_is_one_document_error_with_line_and_column() {
         Some("(document): not valid JSON: trailing comma at line 2 column 29".to_owned())
     );
     let e = parse_config("").err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(e.starts_with("(document): not valid JSON: EOF while parsing a value at line 1 column 0"), "{e}");
+    assert!(
+        e.starts_with("(document): not valid JSON: EOF while parsing a value at line 1 column 0"),
+        "{e}"
+    );
     assert_eq!(errors_of(json!([1])), ["(document): expected an object, found an array"]);
 }
 
@@ -202,7 +224,9 @@ fn business_hours_requirements() {
         ]
     );
     assert_eq!(
-        errors_of(json!({ "availability": { "mode": "business_hours", "time_zone": "UTC", "hours": [] } })),
+        errors_of(
+            json!({ "availability": { "mode": "business_hours", "time_zone": "UTC", "hours": [] } })
+        ),
         ["availability.hours: must contain at least one range"]
     );
     assert_eq!(
@@ -214,21 +238,32 @@ fn business_hours_requirements() {
 
 #[test]
 fn days_accept_names_groups_and_lists_without_duplicates() {
-    let c = ok(json!({ "availability": { "mode": "business_hours", "time_zone": "America/Argentina/Buenos_Aires",
-        "hours": [{ "days": ["Saturday", "weekend", "sun"], "from": "10:00", "to": "00:00" }] } }));
-    let Availability::BusinessHours { ranges, .. } = c.availability else { panic!("expected business hours") };
+    let c = ok(
+        json!({ "availability": { "mode": "business_hours", "time_zone": "America/Argentina/Buenos_Aires",
+        "hours": [{ "days": ["Saturday", "weekend", "sun"], "from": "10:00", "to": "00:00" }] } }),
+    );
+    let Availability::BusinessHours { ranges, .. } = c.availability else {
+        panic!("expected business hours")
+    };
     assert_eq!(
         ranges,
-        [WeeklyRange { day: Weekday::Sat, from: 600, to: 1440 }, WeeklyRange { day: Weekday::Sun, from: 600, to: 1440 }]
+        [
+            WeeklyRange { day: Weekday::Sat, from: 600, to: 1440 },
+            WeeklyRange { day: Weekday::Sun, from: 600, to: 1440 }
+        ]
     );
 }
 
 #[test]
 fn time_zone_shapes() {
     for tz in ["UTC", "Europe/Paris", "Etc/GMT+5", "America/Port-au-Prince"] {
-        ok(json!({ "availability": { "mode": "business_hours", "time_zone": tz, "hours": [{ "days": "mon", "from": "09:00", "to": "10:00" }] } }));
+        ok(
+            json!({ "availability": { "mode": "business_hours", "time_zone": tz, "hours": [{ "days": "mon", "from": "09:00", "to": "10:00" }] } }),
+        );
     }
-    for tz in ["", "Paris", "GMT", "Europe/", "/Paris", "Europe/Pa ris", "Europe//Paris", "Europe/1Paris"] {
+    for tz in
+        ["", "Paris", "GMT", "Europe/", "/Paris", "Europe/Pa ris", "Europe//Paris", "Europe/1Paris"]
+    {
         let errs = errors_of(json!({ "availability": { "mode": "business_hours", "time_zone": tz,
             "hours": [{ "days": "mon", "from": "09:00", "to": "10:00" }] } }));
         assert_eq!(errs.len(), 1, "{tz}");
@@ -248,11 +283,14 @@ fn text_limits() {
     let long_name = "a".repeat(81);
     let errs = errors_of(json!({ "profile": { "name": long_name } }));
     assert_eq!(errs.len(), 1);
-    assert!(errs.iter().all(|e| e.starts_with("profile.name: \"aaa") && e.ends_with("is too long (81 characters, at most 80)")));
+    assert!(errs.iter().all(|e| e.starts_with("profile.name: \"aaa")
+        && e.ends_with("is too long (81 characters, at most 80)")));
     ok(json!({ "profile": { "name": "é".repeat(80) } }));
     let long_message = "m".repeat(501);
     assert_eq!(
-        errors_of(json!({ "availability": { "mode": "team_status", "when_away": { "behavior": "away_message", "message": long_message } } })),
+        errors_of(
+            json!({ "availability": { "mode": "team_status", "when_away": { "behavior": "away_message", "message": long_message } } })
+        ),
         ["availability.when_away.message: is too long (501 characters, at most 500)"]
     );
 }
@@ -260,10 +298,13 @@ fn text_limits() {
 #[test]
 fn meetings_url_must_be_http_even_when_disabled() {
     assert_eq!(
-        errors_of(json!({ "profile": { "meetings": { "enabled": false, "url": "javascript:alert(1)" } } })),
+        errors_of(
+            json!({ "profile": { "meetings": { "enabled": false, "url": "javascript:alert(1)" } } })
+        ),
         ["profile.meetings.url: \"javascript:alert(1)\" is not an http or https URL"]
     );
-    let c = ok(json!({ "profile": { "meetings": { "enabled": false, "url": "https://x.example" } } }));
+    let c =
+        ok(json!({ "profile": { "meetings": { "enabled": false, "url": "https://x.example" } } }));
     assert_eq!(c.profile.meetings_link(), None);
 }
 
@@ -301,7 +342,8 @@ fn fenced_blocks(markdown: &str) -> Vec<(String, String)> {
 
 #[test]
 fn every_json_example_in_the_guide_is_a_valid_config() {
-    let examples: Vec<String> = fenced_blocks(DOC).into_iter().filter(|(info, _)| info == "json").map(|(_, b)| b).collect();
+    let examples: Vec<String> =
+        fenced_blocks(DOC).into_iter().filter(|(info, _)| info == "json").map(|(_, b)| b).collect();
     assert!(examples.len() >= 6);
     for example in examples {
         if let Err(e) = parse_config(&example) {
@@ -316,7 +358,9 @@ fn every_error_example_in_the_guide_prints_exactly_what_the_code_prints() {
     let pairs: Vec<(&String, &String)> = blocks
         .windows(2)
         .filter_map(|w| match w {
-            [(a, input), (b, output)] if a == "json invalid" && b == "text" => Some((input, output)),
+            [(a, input), (b, output)] if a == "json invalid" && b == "text" => {
+                Some((input, output))
+            }
             _ => None,
         })
         .collect();
@@ -331,28 +375,78 @@ fn every_error_example_in_the_guide_prints_exactly_what_the_code_prints() {
 
 fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     let keys = prop::sample::select(vec![
-        "profile", "appearance", "availability", "bot", "options", "name", "avatar_url", "meetings", "enabled", "url",
-        "link_text", "theme_color", "position", "branding", "locale", "mode", "time_zone", "hours", "days", "from", "to",
-        "typical_response_time", "outside_hours", "when_team_away", "when_away", "behavior", "message", "collect_input",
-        "inactivity_timeout_minutes", "max_attachment_bytes", "allowed_attachment_types", "attachments", "x",
+        "profile",
+        "appearance",
+        "availability",
+        "bot",
+        "options",
+        "name",
+        "avatar_url",
+        "meetings",
+        "enabled",
+        "url",
+        "link_text",
+        "theme_color",
+        "position",
+        "branding",
+        "locale",
+        "mode",
+        "time_zone",
+        "hours",
+        "days",
+        "from",
+        "to",
+        "typical_response_time",
+        "outside_hours",
+        "when_team_away",
+        "when_away",
+        "behavior",
+        "message",
+        "collect_input",
+        "inactivity_timeout_minutes",
+        "max_attachment_bytes",
+        "allowed_attachment_types",
+        "attachments",
+        "x",
     ]);
     let strings = prop::sample::select(vec![
-        "", "business_hours", "team_status", "always", "09:00", "24:00", "25:00", "mon", "weekdays", "hide", "away_message",
-        "response_time", "#fff", "UTC", "Europe/Paris", "https://a.example", "/a.png", "é", "image/*", "few_hours", "auto",
+        "",
+        "business_hours",
+        "team_status",
+        "always",
+        "09:00",
+        "24:00",
+        "25:00",
+        "mon",
+        "weekdays",
+        "hide",
+        "away_message",
+        "response_time",
+        "#fff",
+        "UTC",
+        "Europe/Paris",
+        "https://a.example",
+        "/a.png",
+        "é",
+        "image/*",
+        "few_hours",
+        "auto",
     ]);
     let leaf = prop_oneof![
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number)),
         strings.prop_map(serde_json::Value::from),
         ".*".prop_map(serde_json::Value::from),
     ];
     leaf.prop_recursive(4, 48, 6, move |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
-            prop::collection::btree_map(keys.clone(), inner, 0..6)
-                .prop_map(|m| serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+            prop::collection::btree_map(keys.clone(), inner, 0..6).prop_map(|m| {
+                serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            }),
         ]
     })
 }
@@ -379,7 +473,9 @@ proptest! {
 fn odd_unknown_keys_are_named_by_a_quoted_path() {
     assert_eq!(
         errors_of(json!({ "": { "meetings": { "enabled": true, "url": "https:da" } } })),
-        [r#"[""]: unknown field (expected "profile", "appearance", "availability", "bot" or "options")"#]
+        [
+            r#"[""]: unknown field (expected "profile", "appearance", "availability", "bot" or "options")"#
+        ]
     );
     assert_eq!(
         errors_of(json!({ "profile": { "na me": "x", "a.b": 1 } })),

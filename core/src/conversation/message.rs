@@ -69,10 +69,7 @@ impl Message {
     /// assert_eq!(chat.messages()[0].key(), "k1");
     /// ```
     pub fn key(&self) -> &str {
-        self.client_id
-            .as_deref()
-            .or(self.id.as_deref())
-            .unwrap_or("")
+        self.client_id.as_deref().or(self.id.as_deref()).unwrap_or("")
     }
 
     /// Whether the visitor wrote it (here or in another tab).
@@ -96,10 +93,8 @@ impl Message {
     }
 
     pub(crate) fn from_wire(w: WireMessage) -> Message {
-        let delivery = (w.author.kind == AuthorKind::Visitor).then(|| Delivery::Sent {
-            message_id: w.id.clone(),
-            seq: w.seq,
-        });
+        let delivery = (w.author.kind == AuthorKind::Visitor)
+            .then(|| Delivery::Sent { message_id: w.id.clone(), seq: w.seq });
         Message {
             id: Some(w.id),
             client_id: w.client_id,
@@ -117,11 +112,7 @@ impl Message {
     /// The sentence a screen reader hears when this message arrives.
     pub(crate) fn announcement(&self) -> String {
         let body = if self.text.trim().is_empty() {
-            self.attachments
-                .iter()
-                .map(|a| a.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            self.attachments.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
         } else {
             self.text.clone()
         };

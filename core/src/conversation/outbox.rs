@@ -126,9 +126,7 @@ impl Outbox {
         };
         let entry = self.entries.remove(i);
         if entry.in_flight {
-            fx.push(Effect::CancelAckTimer {
-                client_id: entry.client_id,
-            });
+            fx.push(Effect::CancelAckTimer { client_id: entry.client_id });
         }
         true
     }
@@ -171,7 +169,9 @@ impl Outbox {
     /// recognised by its client id when resent), and its timer is re-armed as the pause.
     /// `false` if the entry is unknown, failed or not in flight.
     pub(crate) fn back_off(&mut self, client_id: &str, fx: &mut Effects) -> bool {
-        let Some(i) = self.entries.iter().position(|e| e.client_id == client_id && e.in_flight && !e.failed) else {
+        let Some(i) =
+            self.entries.iter().position(|e| e.client_id == client_id && e.in_flight && !e.failed)
+        else {
             return false;
         };
         for later in self.entries.iter_mut().skip(i + 1).filter(|e| e.in_flight) {
@@ -180,7 +180,10 @@ impl Outbox {
         }
         let entry = &mut self.entries[i];
         entry.rate_limited = true;
-        fx.push(Effect::ArmAckTimer { client_id: entry.client_id.clone(), after_ms: RATE_LIMIT_PAUSE_MS });
+        fx.push(Effect::ArmAckTimer {
+            client_id: entry.client_id.clone(),
+            after_ms: RATE_LIMIT_PAUSE_MS,
+        });
         true
     }
 
@@ -189,9 +192,7 @@ impl Outbox {
         for entry in self.entries.iter_mut().filter(|e| e.in_flight) {
             entry.in_flight = false;
             entry.rate_limited = false;
-            fx.push(Effect::CancelAckTimer {
-                client_id: entry.client_id.clone(),
-            });
+            fx.push(Effect::CancelAckTimer { client_id: entry.client_id.clone() });
         }
     }
 
@@ -203,9 +204,7 @@ impl Outbox {
                 entry.rate_limited = false;
                 if entry.in_flight {
                     entry.in_flight = false;
-                    fx.push(Effect::CancelAckTimer {
-                        client_id: entry.client_id.clone(),
-                    });
+                    fx.push(Effect::CancelAckTimer { client_id: entry.client_id.clone() });
                 }
                 true
             }
@@ -221,13 +220,7 @@ mod tests {
     fn outbox(ids: &[&str]) -> Outbox {
         let mut o = Outbox::default();
         for id in ids {
-            o.push(OutboxEntry::new(
-                (*id).into(),
-                "t".into(),
-                vec![],
-                None,
-                None,
-            ));
+            o.push(OutboxEntry::new((*id).into(), "t".into(), vec![], None, None));
         }
         o
     }
@@ -266,12 +259,8 @@ mod tests {
         assert_eq!(
             fx.finish(),
             vec![
-                Effect::CancelAckTimer {
-                    client_id: "a".into()
-                },
-                Effect::CancelAckTimer {
-                    client_id: "b".into()
-                }
+                Effect::CancelAckTimer { client_id: "a".into() },
+                Effect::CancelAckTimer { client_id: "b".into() }
             ]
         );
         let mut fx = Effects::default();

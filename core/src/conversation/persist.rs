@@ -27,10 +27,7 @@ impl fmt::Display for RestoreError {
         match self {
             RestoreError::Malformed(detail) => write!(f, "saved chat state is malformed: {detail}"),
             RestoreError::SchemaVersion { found, expected } => {
-                write!(
-                    f,
-                    "saved chat state has schema version {found}, expected {expected}"
-                )
+                write!(f, "saved chat state has schema version {found}, expected {expected}")
             }
         }
     }

@@ -57,11 +57,7 @@ impl Server {
             id: format!("m{seq}"),
             seq,
             client_id,
-            author: Author {
-                kind,
-                name: None,
-                avatar_url: None,
-            },
+            author: Author { kind, name: None, avatar_url: None },
             text: format!("text {seq}"),
             attachments: vec![],
             quick_replies: vec![],
@@ -74,11 +70,7 @@ impl Server {
 
     fn handle(&mut self, command: ClientCommand) -> Vec<ServerEvent> {
         match command {
-            ClientCommand::SendMessage {
-                conversation_id,
-                client_id,
-                ..
-            } => {
+            ClientCommand::SendMessage { conversation_id, client_id, .. } => {
                 let mut out = Vec::new();
                 let conversation = match (conversation_id, &self.conversation) {
                     (Some(c), _) => c,
@@ -108,23 +100,12 @@ impl Server {
                     seq: message.seq,
                     at: message.at,
                 });
-                out.push(ServerEvent::Message {
-                    conversation_id: conversation,
-                    message,
-                });
+                out.push(ServerEvent::Message { conversation_id: conversation, message });
                 out
             }
-            ClientCommand::CatchUp {
+            ClientCommand::CatchUp { conversation_id, after_seq } => vec![ServerEvent::History {
                 conversation_id,
-                after_seq,
-            } => vec![ServerEvent::History {
-                conversation_id,
-                messages: self
-                    .log
-                    .iter()
-                    .filter(|m| m.seq > after_seq)
-                    .cloned()
-                    .collect(),
+                messages: self.log.iter().filter(|m| m.seq > after_seq).cloned().collect(),
                 complete: true,
             }],
             _ => Vec::new(),
@@ -193,10 +174,7 @@ impl World {
                     let message = self.server.append(None, AuthorKind::Agent);
                     self.agent_messages += 1;
                     if self.connected {
-                        self.wire.push(ServerEvent::Message {
-                            conversation_id,
-                            message,
-                        });
+                        self.wire.push(ServerEvent::Message { conversation_id, message });
                     }
                 }
             }
@@ -205,11 +183,7 @@ impl World {
                     self.connected = false;
                     self.wire.clear();
                     self.apply(ChatEvent::Disconnected);
-                    assert!(
-                        self.timers.is_empty(),
-                        "timers left armed: {:?}",
-                        self.timers
-                    );
+                    assert!(self.timers.is_empty(), "timers left armed: {:?}", self.timers);
                 }
             }
             Op::Connect => {
@@ -221,26 +195,14 @@ impl World {
             Op::Deliver { pick, duplicate } => {
                 if !self.wire.is_empty() {
                     let i = pick % self.wire.len();
-                    let frame = if duplicate {
-                        self.wire[i].clone()
-                    } else {
-                        self.wire.remove(i)
-                    };
+                    let frame = if duplicate { self.wire[i].clone() } else { self.wire.remove(i) };
                     self.apply(ChatEvent::Server(frame, 0));
                 }
             }
             Op::FireTimer { pick } => {
-                if let Some(id) = self
-                    .timers
-                    .iter()
-                    .nth(pick % self.timers.len().max(1))
-                    .cloned()
-                {
+                if let Some(id) = self.timers.iter().nth(pick % self.timers.len().max(1)).cloned() {
                     self.timers.remove(&id);
-                    self.apply(ChatEvent::AckTimeout {
-                        client_id: id,
-                        now: 0,
-                    });
+                    self.apply(ChatEvent::AckTimeout { client_id: id, now: 0 });
                 }
             }
             Op::Retry { pick } => {
@@ -253,10 +215,7 @@ impl World {
                     .collect();
                 if !failed.is_empty() {
                     let id = failed[pick % failed.len()].clone();
-                    self.apply(ChatEvent::Retry {
-                        client_id: id,
-                        now: 0,
-                    });
+                    self.apply(ChatEvent::Retry { client_id: id, now: 0 });
                 }
             }
         }
@@ -280,10 +239,7 @@ impl World {
         self.run(Op::Connect);
         for _ in 0..50 {
             while !self.wire.is_empty() {
-                self.run(Op::Deliver {
-                    pick: 0,
-                    duplicate: false,
-                });
+                self.run(Op::Deliver { pick: 0, duplicate: false });
             }
             if self.chat.outbox_len() == 0 {
                 return;
@@ -291,19 +247,13 @@ impl World {
             let timers: Vec<String> = self.timers.iter().cloned().collect();
             for id in timers {
                 self.timers.remove(&id);
-                self.apply(ChatEvent::AckTimeout {
-                    client_id: id,
-                    now: 0,
-                });
+                self.apply(ChatEvent::AckTimeout { client_id: id, now: 0 });
             }
             for _ in 0..self.chat.messages().len() {
                 self.run(Op::Retry { pick: 0 });
             }
         }
-        panic!(
-            "outbox never drained: {:?}",
-            self.chat.outbox().client_ids().collect::<Vec<_>>()
-        );
+        panic!("outbox never drained: {:?}", self.chat.outbox().client_ids().collect::<Vec<_>>());
     }
 }
 

@@ -211,29 +211,12 @@ impl ChatState {
     pub fn apply(&mut self, event: ChatEvent) -> Vec<Effect> {
         let mut fx = Effects::default();
         match event {
-            ChatEvent::Submit {
-                client_id,
-                text,
-                attachments,
-                now,
-            } => {
+            ChatEvent::Submit { client_id, text, attachments, now } => {
                 if !self.input_blocked {
-                    self.submit(
-                        client_id,
-                        text.trim().to_owned(),
-                        attachments,
-                        None,
-                        now,
-                        &mut fx,
-                    );
+                    self.submit(client_id, text.trim().to_owned(), attachments, None, now, &mut fx);
                 }
             }
-            ChatEvent::QuickReply {
-                client_id,
-                label,
-                value,
-                now,
-            } => {
+            ChatEvent::QuickReply { client_id, label, value, now } => {
                 fx.notify(Notification::QuickReplyClicked { value: value.clone() });
                 self.submit(client_id, label, vec![], Some(value), now, &mut fx);
             }
@@ -400,12 +383,7 @@ impl ChatState {
         // The timer that just fired needs no cancelling; `fail` would cancel it.
         entry.in_flight = false;
         entry.failed = true;
-        self.set_delivery(
-            client_id,
-            Delivery::Failed {
-                reason: FailReason::NoAck,
-            },
-        );
+        self.set_delivery(client_id, Delivery::Failed { reason: FailReason::NoAck });
         self.flush(fx);
         fx.persist();
     }
@@ -424,10 +402,8 @@ impl ChatState {
     }
 
     fn set_delivery(&mut self, client_id: &str, delivery: Delivery) {
-        if let Some(m) = self
-            .timeline
-            .position_by_client_id(client_id)
-            .and_then(|i| self.timeline.get_mut(i))
+        if let Some(m) =
+            self.timeline.position_by_client_id(client_id).and_then(|i| self.timeline.get_mut(i))
         {
             m.delivery = Some(delivery);
         }
@@ -478,40 +454,24 @@ impl ChatState {
                     fx.persist();
                 }
             }
-            ServerEvent::ConversationStarted {
-                conversation_id,
-                client_id,
-            } => {
+            ServerEvent::ConversationStarted { conversation_id, client_id } => {
                 if self.accept(&conversation_id, Some(&client_id), fx) {
                     self.flush(fx);
                 }
             }
-            ServerEvent::Ack {
-                client_id,
-                conversation_id,
-                message_id,
-                seq,
-                at,
-            } => {
+            ServerEvent::Ack { client_id, conversation_id, message_id, seq, at } => {
                 if self.accept(&conversation_id, Some(&client_id), fx) {
                     self.confirm_own(&client_id, message_id, seq, at, None, fx);
                     self.after_merge(fx);
                 }
             }
-            ServerEvent::Message {
-                conversation_id,
-                message,
-            } => {
+            ServerEvent::Message { conversation_id, message } => {
                 if self.accept(&conversation_id, message.client_id.as_deref(), fx) {
                     self.merge(message, fx);
                     self.after_merge(fx);
                 }
             }
-            ServerEvent::History {
-                conversation_id,
-                messages,
-                complete,
-            } => {
+            ServerEvent::History { conversation_id, messages, complete } => {
                 if self.conversation_id.as_deref() != Some(conversation_id.as_str()) {
                     return;
                 }
@@ -522,77 +482,51 @@ impl ChatState {
                 }
                 match last {
                     Some(after_seq) if !complete && self.connected => {
-                        fx.send(ClientCommand::CatchUp {
-                            conversation_id,
-                            after_seq,
-                        });
+                        fx.send(ClientCommand::CatchUp { conversation_id, after_seq });
                         self.catch_up_pending = true;
                     }
                     _ => {}
                 }
                 self.after_merge(fx);
             }
-            ServerEvent::Typing {
-                conversation_id,
-                author_name,
-                typing,
-            } => {
+            ServerEvent::Typing { conversation_id, author_name, typing } => {
                 if self.conversation_id.as_deref() == Some(conversation_id.as_str())
                     && !self.is_ended()
                 {
-                    self.agent_typing = typing.then_some(AgentTyping {
-                        name: author_name,
-                        since: now,
-                    });
+                    self.agent_typing =
+                        typing.then_some(AgentTyping { name: author_name, since: now });
                 }
             }
-            ServerEvent::ConversationEnded {
-                conversation_id,
-                reason,
-            } => {
+            ServerEvent::ConversationEnded { conversation_id, reason } => {
                 if self.conversation_id.as_deref() == Some(conversation_id.as_str())
                     && !self.is_ended()
                 {
                     self.end(conversation_id, reason, fx);
                 }
             }
-            ServerEvent::TranscriptRequested {
-                conversation_id,
-                email,
-            } => {
+            ServerEvent::TranscriptRequested { conversation_id, email } => {
                 if self.conversation_id.as_deref() == Some(conversation_id.as_str()) {
                     fx.notify(Notification::TranscriptRequested { email });
                 }
             }
-            ServerEvent::Error {
-                code,
-                client_id: Some(client_id),
-                ..
-            } if code == error_code::RATE_LIMITED => {
+            ServerEvent::Error { code, client_id: Some(client_id), .. }
+                if code == error_code::RATE_LIMITED =>
+            {
                 // Not a failure: the message waits and goes again after a pause.
                 self.outbox.back_off(&client_id, fx);
             }
-            ServerEvent::Error {
-                code,
-                message,
-                client_id: Some(client_id),
-            } => {
+            ServerEvent::Error { code, message, client_id: Some(client_id) } => {
                 if self.outbox.fail(&client_id, fx) {
                     self.set_delivery(
                         &client_id,
-                        Delivery::Failed {
-                            reason: FailReason::Rejected { code, message },
-                        },
+                        Delivery::Failed { reason: FailReason::Rejected { code, message } },
                     );
                     self.flush(fx);
                     fx.persist();
                 }
             }
             // Session-level errors and pongs belong to the transport layer.
-            ServerEvent::Error {
-                client_id: None, ..
-            }
-            | ServerEvent::Pong { .. } => {}
+            ServerEvent::Error { client_id: None, .. } | ServerEvent::Pong { .. } => {}
         }
     }
 
@@ -617,10 +551,8 @@ impl ChatState {
                 if let (Some(copy), Some(i)) =
                     (copy, self.timeline.position_by_client_id(client_id))
                 {
-                    if let Some(m) = self
-                        .timeline
-                        .get_mut(i)
-                        .filter(|m| m.attachments != copy.attachments)
+                    if let Some(m) =
+                        self.timeline.get_mut(i).filter(|m| m.attachments != copy.attachments)
                     {
                         m.attachments = copy.attachments;
                         fx.persist();
@@ -676,9 +608,7 @@ impl ChatState {
         }
         if let Some(message) = announce {
             fx.notify(Notification::Announce(message.announcement()));
-            fx.notify(Notification::MessageReceived {
-                message: Box::new(message),
-            });
+            fx.notify(Notification::MessageReceived { message: Box::new(message) });
         }
     }
 
@@ -722,10 +652,7 @@ impl ChatState {
             return;
         }
         if let Some(id) = &self.conversation_id {
-            fx.send(ClientCommand::MarkRead {
-                conversation_id: id.clone(),
-                up_to_seq,
-            });
+            fx.send(ClientCommand::MarkRead { conversation_id: id.clone(), up_to_seq });
             self.read_seq = up_to_seq;
             fx.persist();
         }
@@ -741,9 +668,7 @@ impl ChatState {
         for entry in self.outbox.entries_mut().filter(|e| !e.failed) {
             if entry.in_flight {
                 entry.in_flight = false;
-                fx.push(Effect::CancelAckTimer {
-                    client_id: entry.client_id.clone(),
-                });
+                fx.push(Effect::CancelAckTimer { client_id: entry.client_id.clone() });
             }
             entry.failed = true;
             ended.push(entry.client_id.clone());
@@ -751,15 +676,10 @@ impl ChatState {
         for client_id in ended {
             self.set_delivery(
                 &client_id,
-                Delivery::Failed {
-                    reason: FailReason::ConversationEnded,
-                },
+                Delivery::Failed { reason: FailReason::ConversationEnded },
             );
         }
-        fx.notify(Notification::ConversationClosed {
-            conversation_id,
-            reason,
-        });
+        fx.notify(Notification::ConversationClosed { conversation_id, reason });
         fx.persist();
     }
 
@@ -789,10 +709,7 @@ impl ChatState {
             return;
         };
         if self.connected && self.can_type() && typing_frame_due(self.last_typing_sent, now) {
-            fx.send(ClientCommand::Typing {
-                conversation_id: id.clone(),
-                typing: true,
-            });
+            fx.send(ClientCommand::Typing { conversation_id: id.clone(), typing: true });
             self.last_typing_sent = Some(now);
         }
     }
@@ -809,10 +726,7 @@ fn local_rejection(
 ) -> Option<FailReason> {
     let too_long = |s: &str, max: usize| s.len() > max && s.chars().count() > max;
     let problem = if too_long(text, limits::MAX_TEXT_CHARS) {
-        Some(format!(
-            "text is longer than {} characters",
-            limits::MAX_TEXT_CHARS
-        ))
+        Some(format!("text is longer than {} characters", limits::MAX_TEXT_CHARS))
     } else if attachments.len() > limits::MAX_ATTACHMENTS {
         Some(format!("more than {} attachments", limits::MAX_ATTACHMENTS))
     } else if too_long(client_id, limits::MAX_ID_CHARS)
@@ -822,8 +736,5 @@ fn local_rejection(
     } else {
         None
     };
-    problem.map(|message| FailReason::Rejected {
-        code: error_code::TOO_LARGE.to_owned(),
-        message,
-    })
+    problem.map(|message| FailReason::Rejected { code: error_code::TOO_LARGE.to_owned(), message })
 }

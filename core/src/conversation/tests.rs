@@ -34,11 +34,7 @@ fn wire(seq: u64, kind: AuthorKind, client_id: Option<&str>, text: &str) -> Wire
         id: format!("m{seq}"),
         seq,
         client_id: client_id.map(str::to_owned),
-        author: Author {
-            kind,
-            name: Some("Ann".into()),
-            avatar_url: None,
-        },
+        author: Author { kind, name: Some("Ann".into()), avatar_url: None },
         text: text.into(),
         attachments: vec![],
         quick_replies: vec![],
@@ -76,14 +72,9 @@ fn sent_messages(effects: &[Effect]) -> Vec<String> {
     sends(effects)
         .into_iter()
         .filter_map(|c| match c {
-            ClientCommand::SendMessage {
-                client_id,
-                conversation_id,
-                ..
-            } => Some(format!(
-                "{client_id}@{}",
-                conversation_id.unwrap_or_else(|| "-".into())
-            )),
+            ClientCommand::SendMessage { client_id, conversation_id, .. } => {
+                Some(format!("{client_id}@{}", conversation_id.unwrap_or_else(|| "-".into())))
+            }
             _ => None,
         })
         .collect()
@@ -147,18 +138,12 @@ fn a_submitted_message_appears_at_once_as_sending_and_goes_out_with_a_timer() {
                 quick_reply: None,
                 page_url: None,
             }),
-            Effect::ArmAckTimer {
-                client_id: "k1".into(),
-                after_ms: ACK_TIMEOUT_MS
-            },
+            Effect::ArmAckTimer { client_id: "k1".into(), after_ms: ACK_TIMEOUT_MS },
             Effect::Persist,
         ]
     );
     let m = &chat.messages()[0];
-    assert_eq!(
-        (m.text.as_str(), m.at, m.author.kind),
-        ("hello", 100, AuthorKind::Visitor)
-    );
+    assert_eq!((m.text.as_str(), m.at, m.author.kind), ("hello", 100, AuthorKind::Visitor));
     assert_eq!(m.delivery, Some(Delivery::Sending));
     assert_eq!(chat.outbox_len(), 1);
     assert_eq!(chat.status(), Status::Idle);
@@ -206,9 +191,7 @@ fn a_reused_client_id_is_not_a_second_message() {
 #[test]
 fn the_current_page_url_rides_along() {
     let mut chat = connected();
-    chat.apply(ChatEvent::PageChanged {
-        url: "https://shop.example/pricing".into(),
-    });
+    chat.apply(ChatEvent::PageChanged { url: "https://shop.example/pricing".into() });
     let fx = submit(&mut chat, "k1", "hi");
     assert!(matches!(
         sends(&fx).first(),
@@ -223,21 +206,14 @@ fn a_message_over_the_limits_fails_locally_with_too_large_and_is_kept() {
     let fx = submit(&mut chat, "k1", &long);
     assert!(sends(&fx).is_empty());
     match delivery(&chat, "k1") {
-        Some(Delivery::Failed {
-            reason: FailReason::Rejected { code, .. },
-        }) => assert_eq!(code, error_code::TOO_LARGE),
+        Some(Delivery::Failed { reason: FailReason::Rejected { code, .. } }) => {
+            assert_eq!(code, error_code::TOO_LARGE)
+        }
         other => panic!("expected too_large, got {other:?}"),
     }
-    assert_eq!(
-        chat.messages()[0].text,
-        long,
-        "the visitor's text is not lost"
-    );
+    assert_eq!(chat.messages()[0].text, long, "the visitor's text is not lost");
     // The next message is not stuck behind it.
-    assert_eq!(
-        sent_messages(&submit(&mut chat, "k2", "short")),
-        vec!["k2@-"]
-    );
+    assert_eq!(sent_messages(&submit(&mut chat, "k2", "short")), vec!["k2@-"]);
 }
 
 #[test]
@@ -245,22 +221,10 @@ fn a_quick_reply_sends_its_label_as_text_and_its_value_even_when_typing_is_block
     let mut chat = active();
     let mut bot = wire(2, AuthorKind::Bot, None, "Which team?");
     bot.collect_input = false;
-    bot.quick_replies = vec![QuickReply {
-        label: "Sales".into(),
-        value: "sales".into(),
-    }];
-    server(
-        &mut chat,
-        ServerEvent::Message {
-            conversation_id: "c1".into(),
-            message: bot,
-        },
-    );
+    bot.quick_replies = vec![QuickReply { label: "Sales".into(), value: "sales".into() }];
+    server(&mut chat, ServerEvent::Message { conversation_id: "c1".into(), message: bot });
     assert!(!chat.can_type());
-    assert!(
-        submit(&mut chat, "k2", "typed anyway").is_empty(),
-        "the composer is disabled"
-    );
+    assert!(submit(&mut chat, "k2", "typed anyway").is_empty(), "the composer is disabled");
 
     let fx = chat.apply(ChatEvent::QuickReply {
         client_id: "q1".into(),
@@ -281,9 +245,7 @@ fn a_quick_reply_sends_its_label_as_text_and_its_value_even_when_typing_is_block
     );
     assert_eq!(chat.message("q1").map(|m| m.text.as_str()), Some("Sales"));
     assert!(
-        notifications(&fx).contains(&Notification::QuickReplyClicked {
-            value: "sales".into()
-        }),
+        notifications(&fx).contains(&Notification::QuickReplyClicked { value: "sales".into() }),
         "the page hears which button was clicked"
     );
 }
@@ -295,26 +257,15 @@ fn an_ack_confirms_the_message_and_gives_the_conversation() {
     let mut chat = connected();
     submit(&mut chat, "k1", "hello");
     let fx = server(&mut chat, ack("k1", "c1", 1));
-    assert!(fx.contains(&Effect::CancelAckTimer {
-        client_id: "k1".into()
-    }));
-    assert!(
-        notifications(&fx).contains(&Notification::ConversationStarted {
-            conversation_id: "c1".into()
-        })
-    );
+    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k1".into() }));
+    assert!(notifications(&fx)
+        .contains(&Notification::ConversationStarted { conversation_id: "c1".into() }));
     assert_eq!(fx.last(), Some(&Effect::Persist));
     assert_eq!(chat.status(), Status::Active);
     assert_eq!(chat.conversation_id(), Some("c1"));
     let m = &chat.messages()[0];
     assert_eq!((m.id.as_deref(), m.seq, m.at), (Some("m1"), Some(1), 501));
-    assert_eq!(
-        m.delivery,
-        Some(Delivery::Sent {
-            message_id: "m1".into(),
-            seq: 1
-        })
-    );
+    assert_eq!(m.delivery, Some(Delivery::Sent { message_id: "m1".into(), seq: 1 }));
     assert_eq!(chat.outbox_len(), 0);
     assert_eq!(chat.last_seq(), 1);
 }
@@ -329,17 +280,12 @@ fn without_a_conversation_id_only_the_first_message_is_in_flight() {
 
     let fx = server(
         &mut chat,
-        ServerEvent::ConversationStarted {
-            conversation_id: "c1".into(),
-            client_id: "k1".into(),
-        },
+        ServerEvent::ConversationStarted { conversation_id: "c1".into(), client_id: "k1".into() },
     );
     assert_eq!(sent_messages(&fx), vec!["k2@c1", "k3@c1"]);
     assert_eq!(
         notifications(&fx),
-        vec![Notification::ConversationStarted {
-            conversation_id: "c1".into()
-        }]
+        vec![Notification::ConversationStarted { conversation_id: "c1".into() }]
     );
     // The ack after conversation_started neither restarts nor resends anything.
     let fx = server(&mut chat, ack("k1", "c1", 1));
@@ -360,10 +306,7 @@ fn learning_the_conversation_catches_up_on_what_was_said_meanwhile() {
     let fx = server(&mut chat, ack("k1", "c1", 1));
     assert_eq!(
         sends(&fx),
-        vec![ClientCommand::CatchUp {
-            conversation_id: "c1".into(),
-            after_seq: 0
-        }]
+        vec![ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 0 }]
     );
     server(
         &mut chat,
@@ -385,10 +328,7 @@ fn an_ack_alone_also_releases_the_queue() {
     let mut chat = connected();
     submit(&mut chat, "k1", "a");
     submit(&mut chat, "k2", "b");
-    assert_eq!(
-        sent_messages(&server(&mut chat, ack("k1", "c1", 1))),
-        vec!["k2@c1"]
-    );
+    assert_eq!(sent_messages(&server(&mut chat, ack("k1", "c1", 1))), vec!["k2@c1"]);
 }
 
 #[test]
@@ -397,10 +337,7 @@ fn conversation_started_for_someone_elses_client_id_is_ignored() {
     submit(&mut chat, "k1", "a");
     let fx = server(
         &mut chat,
-        ServerEvent::ConversationStarted {
-            conversation_id: "c9".into(),
-            client_id: "zz".into(),
-        },
+        ServerEvent::ConversationStarted { conversation_id: "c9".into(), client_id: "zz".into() },
     );
     assert!(fx.is_empty());
     assert_eq!(chat.conversation_id(), None);
@@ -413,10 +350,7 @@ fn ack_then_echo_keeps_one_copy() {
     let mut chat = active();
     let fx = server(&mut chat, echo("c1", "k1", 1));
     assert_eq!(keys(&chat), vec!["k1"]);
-    assert!(
-        notifications(&fx).is_empty(),
-        "the echo of our own message is not news"
-    );
+    assert!(notifications(&fx).is_empty(), "the echo of our own message is not news");
     assert_eq!(chat.unread(), 0);
 }
 
@@ -425,23 +359,13 @@ fn echo_then_ack_keeps_one_copy_and_the_echo_confirms() {
     let mut chat = connected();
     submit(&mut chat, "k1", "hello");
     let fx = server(&mut chat, echo("c1", "k1", 1));
-    assert!(fx.contains(&Effect::CancelAckTimer {
-        client_id: "k1".into()
-    }));
-    assert_eq!(
-        delivery(&chat, "k1"),
-        Some(Delivery::Sent {
-            message_id: "m1".into(),
-            seq: 1
-        })
-    );
+    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k1".into() }));
+    assert_eq!(delivery(&chat, "k1"), Some(Delivery::Sent { message_id: "m1".into(), seq: 1 }));
     assert_eq!(chat.outbox_len(), 0);
     assert_eq!(chat.conversation_id(), Some("c1"));
     let fx = server(&mut chat, ack("k1", "c1", 1));
     assert_eq!(keys(&chat), vec!["k1"]);
-    assert!(!fx
-        .iter()
-        .any(|e| matches!(e, Effect::CancelAckTimer { .. })));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::CancelAckTimer { .. })));
     assert_eq!(chat.messages()[0].text, "hello", "our text stays");
 }
 
@@ -462,21 +386,9 @@ fn the_echo_brings_the_stored_attachment_urls() {
         now: 0,
     });
     let mut copy = wire(1, AuthorKind::Visitor, Some("k1"), "");
-    copy.attachments = vec![Attachment {
-        url: "https://cdn.example/a1".into(),
-        ..local
-    }];
-    server(
-        &mut chat,
-        ServerEvent::Message {
-            conversation_id: "c1".into(),
-            message: copy,
-        },
-    );
-    assert_eq!(
-        chat.messages()[0].attachments[0].url,
-        "https://cdn.example/a1"
-    );
+    copy.attachments = vec![Attachment { url: "https://cdn.example/a1".into(), ..local }];
+    server(&mut chat, ServerEvent::Message { conversation_id: "c1".into(), message: copy });
+    assert_eq!(chat.messages()[0].attachments[0].url, "https://cdn.example/a1");
 }
 
 #[test]
@@ -542,15 +454,12 @@ fn unacknowledged_messages_stay_below_sequenced_ones() {
 fn a_gap_is_filled_by_one_catch_up() {
     let mut chat = active();
     let fx = server(&mut chat, agent("c1", 3, "three"));
-    assert!(sends(&fx).contains(&ClientCommand::CatchUp {
-        conversation_id: "c1".into(),
-        after_seq: 1
-    }));
+    assert!(
+        sends(&fx).contains(&ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 1 })
+    );
     let fx = server(&mut chat, agent("c1", 4, "four"));
     assert!(
-        !sends(&fx)
-            .iter()
-            .any(|c| matches!(c, ClientCommand::CatchUp { .. })),
+        !sends(&fx).iter().any(|c| matches!(c, ClientCommand::CatchUp { .. })),
         "already asked"
     );
 }
@@ -569,10 +478,9 @@ fn an_incomplete_history_asks_for_the_next_page() {
             complete: false,
         },
     );
-    assert!(sends(&fx).contains(&ClientCommand::CatchUp {
-        conversation_id: "c1".into(),
-        after_seq: 3
-    }));
+    assert!(
+        sends(&fx).contains(&ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 3 })
+    );
 }
 
 #[test]
@@ -605,9 +513,7 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
             client_id: Some("k2".into()),
         },
     );
-    assert!(fx.contains(&Effect::CancelAckTimer {
-        client_id: "k2".into()
-    }));
+    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k2".into() }));
     assert_eq!(
         delivery(&chat, "k2"),
         Some(Delivery::Failed {
@@ -619,20 +525,11 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
     );
     assert_eq!(chat.outbox_len(), 1, "failed stays in the outbox");
 
-    let fx = chat.apply(ChatEvent::Retry {
-        client_id: "k2".into(),
-        now: 9,
-    });
+    let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 9 });
     assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
     assert_eq!(delivery(&chat, "k2"), Some(Delivery::Sending));
     server(&mut chat, ack("k2", "c1", 2));
-    assert_eq!(
-        delivery(&chat, "k2"),
-        Some(Delivery::Sent {
-            message_id: "m2".into(),
-            seq: 2
-        })
-    );
+    assert_eq!(delivery(&chat, "k2"), Some(Delivery::Sent { message_id: "m2".into(), seq: 2 }));
     assert_eq!(chat.outbox_len(), 0);
 }
 
@@ -640,18 +537,8 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
 fn retry_of_a_message_that_did_not_fail_does_nothing() {
     let mut chat = active();
     submit(&mut chat, "k2", "x");
-    assert!(chat
-        .apply(ChatEvent::Retry {
-            client_id: "k2".into(),
-            now: 0
-        })
-        .is_empty());
-    assert!(chat
-        .apply(ChatEvent::Retry {
-            client_id: "nope".into(),
-            now: 0
-        })
-        .is_empty());
+    assert!(chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 }).is_empty());
+    assert!(chat.apply(ChatEvent::Retry { client_id: "nope".into(), now: 0 }).is_empty());
 }
 
 #[test]
@@ -660,11 +547,7 @@ fn errors_without_a_client_id_leave_messages_alone() {
     submit(&mut chat, "k2", "x");
     let fx = server(
         &mut chat,
-        ServerEvent::Error {
-            code: "bad_request".into(),
-            message: "?".into(),
-            client_id: None,
-        },
+        ServerEvent::Error { code: "bad_request".into(), message: "?".into(), client_id: None },
     );
     assert!(fx.is_empty());
     assert_eq!(delivery(&chat, "k2"), Some(Delivery::Sending));
@@ -675,38 +558,20 @@ fn two_ack_timeouts_resend_and_the_third_fails_the_message() {
     let mut chat = active();
     submit(&mut chat, "k2", "x");
     for _ in 0..2 {
-        let fx = chat.apply(ChatEvent::AckTimeout {
-            client_id: "k2".into(),
-            now: 0,
-        });
+        let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 });
         assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
-        assert!(fx.contains(&Effect::ArmAckTimer {
-            client_id: "k2".into(),
-            after_ms: ACK_TIMEOUT_MS
-        }));
+        assert!(
+            fx.contains(&Effect::ArmAckTimer { client_id: "k2".into(), after_ms: ACK_TIMEOUT_MS })
+        );
     }
-    let fx = chat.apply(ChatEvent::AckTimeout {
-        client_id: "k2".into(),
-        now: 0,
-    });
+    let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 });
     assert!(sends(&fx).is_empty());
-    assert_eq!(
-        delivery(&chat, "k2"),
-        Some(Delivery::Failed {
-            reason: FailReason::NoAck
-        })
-    );
+    assert_eq!(delivery(&chat, "k2"), Some(Delivery::Failed { reason: FailReason::NoAck }));
     assert_eq!(chat.outbox_len(), 1);
     assert!(chat.message("k2").is_some());
     // Retry starts the count again.
-    chat.apply(ChatEvent::Retry {
-        client_id: "k2".into(),
-        now: 0,
-    });
-    let fx = chat.apply(ChatEvent::AckTimeout {
-        client_id: "k2".into(),
-        now: 0,
-    });
+    chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
+    let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 });
     assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
 }
 
@@ -715,18 +580,9 @@ fn when_the_first_message_times_out_the_next_one_takes_its_place() {
     let mut chat = connected();
     submit(&mut chat, "k1", "a");
     submit(&mut chat, "k2", "b");
-    chat.apply(ChatEvent::AckTimeout {
-        client_id: "k1".into(),
-        now: 0,
-    });
-    chat.apply(ChatEvent::AckTimeout {
-        client_id: "k1".into(),
-        now: 0,
-    });
-    let fx = chat.apply(ChatEvent::AckTimeout {
-        client_id: "k1".into(),
-        now: 0,
-    });
+    chat.apply(ChatEvent::AckTimeout { client_id: "k1".into(), now: 0 });
+    chat.apply(ChatEvent::AckTimeout { client_id: "k1".into(), now: 0 });
+    let fx = chat.apply(ChatEvent::AckTimeout { client_id: "k1".into(), now: 0 });
     assert_eq!(sent_messages(&fx), vec!["k2@-"]);
 }
 
@@ -736,21 +592,13 @@ fn stale_timeouts_are_ignored() {
     submit(&mut chat, "k2", "x");
     chat.apply(ChatEvent::Disconnected);
     assert!(
-        chat.apply(ChatEvent::AckTimeout {
-            client_id: "k2".into(),
-            now: 0
-        })
-        .is_empty(),
+        chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 }).is_empty(),
         "disconnected"
     );
     chat.apply(ChatEvent::Connected { now: 0 });
     server(&mut chat, ack("k2", "c1", 2));
     assert!(
-        chat.apply(ChatEvent::AckTimeout {
-            client_id: "k2".into(),
-            now: 0
-        })
-        .is_empty(),
+        chat.apply(ChatEvent::AckTimeout { client_id: "k2".into(), now: 0 }).is_empty(),
         "acked"
     );
 }
@@ -762,25 +610,14 @@ fn messages_queue_while_disconnected_and_go_out_in_order_after_a_catch_up() {
     let mut chat = active();
     submit(&mut chat, "k2", "a");
     let fx = chat.apply(ChatEvent::Disconnected);
-    assert_eq!(
-        fx,
-        vec![Effect::CancelAckTimer {
-            client_id: "k2".into()
-        }]
-    );
+    assert_eq!(fx, vec![Effect::CancelAckTimer { client_id: "k2".into() }]);
     assert!(!chat.is_connected());
     assert!(sends(&submit(&mut chat, "k3", "b")).is_empty());
     assert_eq!(delivery(&chat, "k3"), Some(Delivery::Sending));
 
     let fx = chat.apply(ChatEvent::Connected { now: 0 });
     let sent = sends(&fx);
-    assert_eq!(
-        sent[0],
-        ClientCommand::CatchUp {
-            conversation_id: "c1".into(),
-            after_seq: 1
-        }
-    );
+    assert_eq!(sent[0], ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 1 });
     assert_eq!(sent_messages(&fx), vec!["k2@c1", "k3@c1"]);
 }
 
@@ -790,9 +627,7 @@ fn reconnecting_before_any_conversation_resends_only_the_first() {
     submit(&mut chat, "k1", "a");
     submit(&mut chat, "k2", "b");
     let fx = chat.apply(ChatEvent::Connected { now: 0 });
-    assert!(!sends(&fx)
-        .iter()
-        .any(|c| matches!(c, ClientCommand::CatchUp { .. })));
+    assert!(!sends(&fx).iter().any(|c| matches!(c, ClientCommand::CatchUp { .. })));
     assert_eq!(sent_messages(&fx), vec!["k1@-"]);
 }
 
@@ -837,10 +672,7 @@ fn team_messages_count_as_unread_while_the_window_is_closed_and_opening_resets()
     assert!(notifications(&fx).contains(&Notification::UnreadCountChanged { count: 0 }));
     assert_eq!(
         sends(&fx),
-        vec![ClientCommand::MarkRead {
-            conversation_id: "c1".into(),
-            up_to_seq: 4
-        }]
+        vec![ClientCommand::MarkRead { conversation_id: "c1".into(), up_to_seq: 4 }]
     );
     assert!(chat.is_window_open());
 }
@@ -853,10 +685,7 @@ fn messages_seen_as_they_arrive_are_not_unread_but_are_marked_read() {
     assert_eq!(chat.unread(), 0);
     assert_eq!(
         sends(&fx),
-        vec![ClientCommand::MarkRead {
-            conversation_id: "c1".into(),
-            up_to_seq: 2
-        }]
+        vec![ClientCommand::MarkRead { conversation_id: "c1".into(), up_to_seq: 2 }]
     );
 }
 
@@ -869,10 +698,8 @@ fn a_hidden_page_counts_unread_even_with_the_window_open() {
     assert_eq!(chat.unread(), 1);
     let fx = chat.apply(ChatEvent::PageVisible(true));
     assert_eq!(chat.unread(), 0);
-    assert!(sends(&fx).contains(&ClientCommand::MarkRead {
-        conversation_id: "c1".into(),
-        up_to_seq: 2
-    }));
+    assert!(sends(&fx)
+        .contains(&ClientCommand::MarkRead { conversation_id: "c1".into(), up_to_seq: 2 }));
 }
 
 #[test]
@@ -890,21 +717,10 @@ fn closing_the_window_does_not_touch_unread() {
 #[test]
 fn visitor_typing_sends_at_most_one_frame_per_three_seconds() {
     let mut chat = active();
-    let frame = ClientCommand::Typing {
-        conversation_id: "c1".into(),
-        typing: true,
-    };
-    assert_eq!(
-        sends(&chat.apply(ChatEvent::VisitorTyping { now: 10_000 })),
-        vec![frame.clone()]
-    );
-    assert!(chat
-        .apply(ChatEvent::VisitorTyping { now: 12_999 })
-        .is_empty());
-    assert_eq!(
-        sends(&chat.apply(ChatEvent::VisitorTyping { now: 13_000 })),
-        vec![frame]
-    );
+    let frame = ClientCommand::Typing { conversation_id: "c1".into(), typing: true };
+    assert_eq!(sends(&chat.apply(ChatEvent::VisitorTyping { now: 10_000 })), vec![frame.clone()]);
+    assert!(chat.apply(ChatEvent::VisitorTyping { now: 12_999 }).is_empty());
+    assert_eq!(sends(&chat.apply(ChatEvent::VisitorTyping { now: 13_000 })), vec![frame]);
 }
 
 #[test]
@@ -922,13 +738,7 @@ fn the_agent_typing_indicator_shows_until_their_message_or_a_disconnect() {
         typing: true,
     };
     chat.apply(ChatEvent::Server(typing.clone(), 42));
-    assert_eq!(
-        chat.agent_typing(),
-        Some(&AgentTyping {
-            name: Some("Ann".into()),
-            since: 42
-        })
-    );
+    assert_eq!(chat.agent_typing(), Some(&AgentTyping { name: Some("Ann".into()), since: 42 }));
     server(&mut chat, agent("c1", 2, "hi"));
     assert_eq!(chat.agent_typing(), None);
     chat.apply(ChatEvent::Server(typing, 43));
@@ -948,40 +758,17 @@ fn availability_hints_only_on_change() {
         server_time: 0,
     };
     let fx = server(&mut chat, welcome);
-    assert_eq!(
-        notifications(&fx),
-        vec![Notification::AvailabilityHint {
-            team_available: true
-        }]
-    );
-    assert!(server(
-        &mut chat,
-        ServerEvent::Presence {
-            team_available: true
-        }
-    )
-    .is_empty());
-    let fx = server(
-        &mut chat,
-        ServerEvent::Presence {
-            team_available: false,
-        },
-    );
-    assert_eq!(
-        notifications(&fx),
-        vec![Notification::AvailabilityHint {
-            team_available: false
-        }]
-    );
+    assert_eq!(notifications(&fx), vec![Notification::AvailabilityHint { team_available: true }]);
+    assert!(server(&mut chat, ServerEvent::Presence { team_available: true }).is_empty());
+    let fx = server(&mut chat, ServerEvent::Presence { team_available: false });
+    assert_eq!(notifications(&fx), vec![Notification::AvailabilityHint { team_available: false }]);
     assert_eq!(chat.team_available(), Some(false));
 }
 
 #[test]
 fn a_transcript_request_is_sent_and_its_confirmation_notified() {
     let mut chat = active();
-    let fx = chat.apply(ChatEvent::RequestTranscript {
-        email: " a@b.example ".into(),
-    });
+    let fx = chat.apply(ChatEvent::RequestTranscript { email: " a@b.example ".into() });
     assert_eq!(
         sends(&fx),
         vec![ClientCommand::RequestTranscript {
@@ -998,9 +785,7 @@ fn a_transcript_request_is_sent_and_its_confirmation_notified() {
     );
     assert_eq!(
         notifications(&fx),
-        vec![Notification::TranscriptRequested {
-            email: "a@b.example".into()
-        }]
+        vec![Notification::TranscriptRequested { email: "a@b.example".into() }]
     );
 }
 
@@ -1012,26 +797,15 @@ fn each_end_reason_ends_the_chat_and_disables_the_composer() {
         let mut chat = active();
         let fx = server(
             &mut chat,
-            ServerEvent::ConversationEnded {
-                conversation_id: "c1".into(),
-                reason,
-            },
+            ServerEvent::ConversationEnded { conversation_id: "c1".into(), reason },
         );
         assert_eq!(chat.status(), Status::Ended { reason });
         assert!(!chat.can_type());
-        assert!(
-            notifications(&fx).contains(&Notification::ConversationClosed {
-                conversation_id: "c1".into(),
-                reason
-            })
-        );
+        assert!(notifications(&fx)
+            .contains(&Notification::ConversationClosed { conversation_id: "c1".into(), reason }));
         assert!(submit(&mut chat, "k9", "too late").is_empty());
         assert!(chat.apply(ChatEvent::VisitorTyping { now: 0 }).is_empty());
-        assert_eq!(
-            chat.conversation_id(),
-            Some("c1"),
-            "kept for the transcript"
-        );
+        assert_eq!(chat.conversation_id(), Some("c1"), "kept for the transcript");
     }
 }
 
@@ -1040,13 +814,7 @@ fn a_bot_message_without_collect_input_blocks_typing_until_a_later_team_message(
     let mut chat = active();
     let mut bot = wire(2, AuthorKind::Bot, None, "Bye!");
     bot.collect_input = false;
-    server(
-        &mut chat,
-        ServerEvent::Message {
-            conversation_id: "c1".into(),
-            message: bot,
-        },
-    );
+    server(&mut chat, ServerEvent::Message { conversation_id: "c1".into(), message: bot });
     assert!(chat.input_blocked());
     assert!(!chat.can_type());
     server(&mut chat, agent("c1", 3, "Ann here, taking over"));
@@ -1064,22 +832,14 @@ fn ending_turns_unacknowledged_messages_into_failed_ones() {
             reason: EndReason::Inactivity,
         },
     );
-    assert!(fx.contains(&Effect::CancelAckTimer {
-        client_id: "k2".into()
-    }));
+    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k2".into() }));
     assert_eq!(
         delivery(&chat, "k2"),
-        Some(Delivery::Failed {
-            reason: FailReason::ConversationEnded
-        })
+        Some(Delivery::Failed { reason: FailReason::ConversationEnded })
     );
     assert_eq!(chat.outbox_len(), 1);
     assert!(
-        chat.apply(ChatEvent::Retry {
-            client_id: "k2".into(),
-            now: 0
-        })
-        .is_empty(),
+        chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 }).is_empty(),
         "not into an ended chat"
     );
 }
@@ -1091,10 +851,7 @@ fn a_new_chat_clears_the_old_one_keeps_failed_messages_and_ignores_late_frames()
     server(&mut chat, agent("c1", 2, "bye"));
     server(
         &mut chat,
-        ServerEvent::ConversationEnded {
-            conversation_id: "c1".into(),
-            reason: EndReason::Agent,
-        },
+        ServerEvent::ConversationEnded { conversation_id: "c1".into(), reason: EndReason::Agent },
     );
     assert_eq!(chat.unread(), 1);
 
@@ -1115,10 +872,7 @@ fn a_new_chat_clears_the_old_one_keeps_failed_messages_and_ignores_late_frames()
     assert_eq!(chat.conversation_id(), None);
 
     // Retrying starts the new conversation.
-    let fx = chat.apply(ChatEvent::Retry {
-        client_id: "k2".into(),
-        now: 0,
-    });
+    let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
     assert_eq!(sent_messages(&fx), vec!["k2@-"]);
     server(&mut chat, ack("k2", "c2", 1));
     assert_eq!(chat.conversation_id(), Some("c2"));
@@ -1143,30 +897,19 @@ fn the_state_survives_a_save_and_restore_and_resends_its_outbox() {
     let fx = restored.apply(ChatEvent::Connected { now: 0 });
     assert_eq!(
         sends(&fx)[0],
-        ClientCommand::CatchUp {
-            conversation_id: "c1".into(),
-            after_seq: 2
-        }
+        ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 2 }
     );
     assert_eq!(sent_messages(&fx), vec!["k2@c1"]);
 }
 
 #[test]
 fn restore_refuses_other_versions_and_garbage() {
-    let json = ChatState::new()
-        .save()
-        .replace("\"schema_version\":1", "\"schema_version\":99");
+    let json = ChatState::new().save().replace("\"schema_version\":1", "\"schema_version\":99");
     assert_eq!(
         ChatState::restore(&json),
-        Err(RestoreError::SchemaVersion {
-            found: 99,
-            expected: 1
-        })
+        Err(RestoreError::SchemaVersion { found: 99, expected: 1 })
     );
-    assert!(matches!(
-        ChatState::restore("{]"),
-        Err(RestoreError::Malformed(_))
-    ));
+    assert!(matches!(ChatState::restore("{]"), Err(RestoreError::Malformed(_))));
     let truncated = r#"{"schema_version":1,"status":{"status":"idle"}}"#;
     let err = ChatState::restore(truncated).unwrap_err();
     assert!(err.to_string().contains("missing field"), "{err}");
@@ -1200,7 +943,10 @@ fn a_rate_limited_message_stays_sending_and_the_queue_resumes_in_order_after_a_p
     let fx = server(&mut chat, rate_limited("k3"));
     assert_eq!(delivery(&chat, "k3"), Some(Delivery::Sending), "not failed");
     assert_eq!(timer_for(&fx, "k3"), Some(outbox::RATE_LIMIT_PAUSE_MS), "the pause is armed");
-    assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k4".into() }), "k4 goes back to the queue");
+    assert!(
+        fx.contains(&Effect::CancelAckTimer { client_id: "k4".into() }),
+        "k4 goes back to the queue"
+    );
     assert!(sent_messages(&fx).is_empty(), "nothing is sent during the pause");
     // A new message written during the pause waits too.
     assert!(sent_messages(&submit(&mut chat, "k5", "five")).is_empty());

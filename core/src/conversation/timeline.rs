@@ -35,15 +35,11 @@ impl Timeline {
     }
 
     pub(crate) fn position_by_client_id(&self, client_id: &str) -> Option<usize> {
-        self.messages
-            .iter()
-            .position(|m| m.client_id.as_deref() == Some(client_id))
+        self.messages.iter().position(|m| m.client_id.as_deref() == Some(client_id))
     }
 
     pub(crate) fn position_by_id(&self, id: &str) -> Option<usize> {
-        self.messages
-            .iter()
-            .position(|m| m.id.as_deref() == Some(id))
+        self.messages.iter().position(|m| m.id.as_deref() == Some(id))
     }
 
     pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut Message> {
@@ -52,22 +48,16 @@ impl Timeline {
 
     /// Where a message with `seq` belongs: after every smaller seq, before the rest.
     fn slot_for(&self, seq: u64) -> usize {
-        self.messages
-            .partition_point(|m| m.seq.is_some_and(|s| s < seq))
+        self.messages.partition_point(|m| m.seq.is_some_and(|s| s < seq))
     }
 
     pub(crate) fn contains_seq(&self, seq: u64) -> bool {
-        self.messages
-            .get(self.slot_for(seq))
-            .is_some_and(|m| m.seq == Some(seq))
+        self.messages.get(self.slot_for(seq)).is_some_and(|m| m.seq == Some(seq))
     }
 
     /// Appends one of the visitor's new messages (no `seq` yet).
     pub(crate) fn push_pending(&mut self, message: Message) {
-        self.messages.push(Message {
-            seq: None,
-            ..message
-        });
+        self.messages.push(Message { seq: None, ..message });
     }
 
     /// Inserts a message that has a `seq` at its place; refuses (returns `false`) one
@@ -132,8 +122,7 @@ impl Timeline {
     /// duplicate seqs, recomputes the watermark.
     pub(crate) fn normalize(&mut self) {
         self.messages.sort_by_key(|m| (m.seq.is_none(), m.seq));
-        self.messages
-            .dedup_by(|later, earlier| later.seq.is_some() && later.seq == earlier.seq);
+        self.messages.dedup_by(|later, earlier| later.seq.is_some() && later.seq == earlier.seq);
         self.watermark = 0;
         self.advance_watermark();
     }

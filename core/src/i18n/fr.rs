@@ -69,7 +69,9 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::TranscriptSent => "Transcription envoyée à {email}",
         Msg::TranscriptFailed => "La transcription n’a pas pu être envoyée",
         Msg::Welcome => "Bonjour ! 👋 Posez-nous vos questions, nous sommes là pour vous aider.",
-        Msg::EmailCapturePrompt => "Laissez votre e-mail pour recevoir notre réponse même si vous quittez cette page",
+        Msg::EmailCapturePrompt => {
+            "Laissez votre e-mail pour recevoir notre réponse même si vous quittez cette page"
+        }
         Msg::EmailCaptured => "Merci\u{a0}! Nous vous répondrons à {email}",
         Msg::Connecting => "Connexion en cours…",
         Msg::Reconnecting => "Reconnexion en cours…",

@@ -112,7 +112,10 @@ mod tests {
             for locale in Locale::ALL {
                 let t = text(locale, msg);
                 assert!(!t.is_empty() && t.trim() == t, "{msg:?} in {locale:?}: {t:?}");
-                assert!(!t.contains("..."), "{msg:?} in {locale:?} must use the ellipsis character");
+                assert!(
+                    !t.contains("..."),
+                    "{msg:?} in {locale:?} must use the ellipsis character"
+                );
             }
         }
     }
@@ -127,7 +130,11 @@ mod tests {
             for (i, &c) in chars.iter().enumerate() {
                 if matches!(c, '?' | '!' | ':' | ';') {
                     let before = i.checked_sub(1).and_then(|j| chars.get(j));
-                    assert_eq!(before, Some(&'\u{a0}'), "{msg:?}: no-break space before {c:?}: {t:?}");
+                    assert_eq!(
+                        before,
+                        Some(&'\u{a0}'),
+                        "{msg:?}: no-break space before {c:?}: {t:?}"
+                    );
                 }
             }
         }
@@ -135,15 +142,24 @@ mod tests {
 
     #[test]
     fn french_is_a_translation_not_a_copy() {
-        let same: Vec<Msg> =
-            Msg::ALL.iter().copied().filter(|&m| text(Locale::En, m) == text(Locale::Fr, m)).collect();
+        let same: Vec<Msg> = Msg::ALL
+            .iter()
+            .copied()
+            .filter(|&m| text(Locale::En, m) == text(Locale::Fr, m))
+            .collect();
         // Words French shares with English; anything else identical is a missed translation.
-        assert_eq!(same, vec![Msg::WindowLabel, Msg::ComposerLabel, Msg::MessageListLabel, Msg::Bot]);
+        assert_eq!(
+            same,
+            vec![Msg::WindowLabel, Msg::ComposerLabel, Msg::MessageListLabel, Msg::Bot]
+        );
     }
 
     #[test]
     fn format_fills_known_and_keeps_unknown_placeholders() {
-        assert_eq!(format(Locale::En, Msg::FileTooLarge, &[("max", "10 MB")]), "This file is too large (max 10 MB)");
+        assert_eq!(
+            format(Locale::En, Msg::FileTooLarge, &[("max", "10 MB")]),
+            "This file is too large (max 10 MB)"
+        );
         assert_eq!(format(Locale::En, Msg::TranscriptSent, &[]), "Transcript sent to {email}");
         assert_eq!(
             format(Locale::Fr, Msg::TranscriptSent, &[("email", "ada@example.org")]),
@@ -154,16 +170,34 @@ mod tests {
     #[test]
     fn response_times_by_key() {
         let cases = [
-            ("response_time.few_minutes", "Typically replies in a few minutes", "Répond généralement en quelques minutes"),
-            ("response_time.within_an_hour", "Typically replies within an hour", "Répond généralement en moins d’une heure"),
-            ("response_time.few_hours", "Typically replies in a few hours", "Répond généralement en quelques heures"),
-            ("response_time.within_a_day", "Typically replies within a day", "Répond généralement dans la journée"),
+            (
+                "response_time.few_minutes",
+                "Typically replies in a few minutes",
+                "Répond généralement en quelques minutes",
+            ),
+            (
+                "response_time.within_an_hour",
+                "Typically replies within an hour",
+                "Répond généralement en moins d’une heure",
+            ),
+            (
+                "response_time.few_hours",
+                "Typically replies in a few hours",
+                "Répond généralement en quelques heures",
+            ),
+            (
+                "response_time.within_a_day",
+                "Typically replies within a day",
+                "Répond généralement dans la journée",
+            ),
         ];
         for (key, en, fr) in cases {
             assert_eq!(response_time_text(Locale::En, key), Some(en));
             assert_eq!(response_time_text(Locale::Fr, key), Some(fr));
         }
-        for key in ["few_minutes", "response_time.", "", "launcher.open", "RESPONSE_TIME.FEW_MINUTES"] {
+        for key in
+            ["few_minutes", "response_time.", "", "launcher.open", "RESPONSE_TIME.FEW_MINUTES"]
+        {
             assert_eq!(response_time_text(Locale::En, key), None, "{key:?}");
         }
     }

@@ -222,7 +222,10 @@ impl Msg {
     pub fn is_response_time(self) -> bool {
         matches!(
             self,
-            Msg::ResponseFewMinutes | Msg::ResponseWithinAnHour | Msg::ResponseFewHours | Msg::ResponseWithinADay
+            Msg::ResponseFewMinutes
+                | Msg::ResponseWithinAnHour
+                | Msg::ResponseFewHours
+                | Msg::ResponseWithinADay
         )
     }
 }
@@ -243,7 +246,8 @@ mod tests {
 
     #[test]
     fn response_time_keys_share_a_prefix() {
-        let response_times: Vec<Msg> = Msg::ALL.iter().copied().filter(|m| m.is_response_time()).collect();
+        let response_times: Vec<Msg> =
+            Msg::ALL.iter().copied().filter(|m| m.is_response_time()).collect();
         assert_eq!(response_times.len(), 4);
         for m in Msg::ALL {
             assert_eq!(m.is_response_time(), m.key().starts_with("response_time."), "{m:?}");

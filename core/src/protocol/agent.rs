@@ -450,9 +450,17 @@ mod tests {
             online: true,
         };
         let events = [
-            AgentEvent::Ready { agent: agent.clone(), team: vec![agent.clone()], team_available: false },
+            AgentEvent::Ready {
+                agent: agent.clone(),
+                team: vec![agent.clone()],
+                team_available: false,
+            },
             AgentEvent::Conversations { conversations: vec![summary()] },
-            AgentEvent::Conversation { conversation: summary(), messages: vec![message()], complete: true },
+            AgentEvent::Conversation {
+                conversation: summary(),
+                messages: vec![message()],
+                complete: true,
+            },
             AgentEvent::ConversationUpdated { conversation: summary() },
             AgentEvent::Message { conversation_id: "c1".into(), message: message() },
             AgentEvent::Ack {
@@ -463,7 +471,11 @@ mod tests {
                 at: 4,
             },
             AgentEvent::VisitorTyping { conversation_id: "c1".into(), typing: true },
-            AgentEvent::AgentTyping { conversation_id: "c1".into(), agent_id: "a2".into(), typing: false },
+            AgentEvent::AgentTyping {
+                conversation_id: "c1".into(),
+                agent_id: "a2".into(),
+                typing: false,
+            },
             AgentEvent::AgentUpdated { agent },
             AgentEvent::TeamPresence { team_available: true },
             AgentEvent::TranscriptQueued { conversation_id: "c1".into(), email: "a@b.c".into() },
@@ -482,13 +494,18 @@ mod tests {
         s.end_reason = None;
         let text = AgentEvent::ConversationUpdated { conversation: s.clone() }.encode();
         assert!(text.contains(r#""end_reason":null"#));
-        assert_eq!(AgentEvent::decode(&text), Ok(AgentEvent::ConversationUpdated { conversation: s }));
+        assert_eq!(
+            AgentEvent::decode(&text),
+            Ok(AgentEvent::ConversationUpdated { conversation: s })
+        );
     }
 
     #[test]
     fn bad_frames_name_the_field() {
-        let err = AgentCommand::decode(r#"{"type":"send_message","conversation_id":"c","client_id":"","text":"x"}"#)
-            .unwrap_err();
+        let err = AgentCommand::decode(
+            r#"{"type":"send_message","conversation_id":"c","client_id":"","text":"x"}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.to_string(), "send_message.client_id: must not be empty");
         let err = AgentCommand::decode(r#"{"type":"nope"}"#).unwrap_err();
         assert_eq!(err.to_string(), r#"unknown agent command type "nope""#);

@@ -41,25 +41,13 @@ pub enum ClientCommand {
         page_url: Option<String>,
     },
     /// Asks for every message after `after_seq`, answered by `history`.
-    CatchUp {
-        conversation_id: String,
-        after_seq: u64,
-    },
+    CatchUp { conversation_id: String, after_seq: u64 },
     /// The visitor is (or stopped) typing.
-    Typing {
-        conversation_id: String,
-        typing: bool,
-    },
+    Typing { conversation_id: String, typing: bool },
     /// The visitor has seen everything up to `up_to_seq`.
-    MarkRead {
-        conversation_id: String,
-        up_to_seq: u64,
-    },
+    MarkRead { conversation_id: String, up_to_seq: u64 },
     /// E-mail the conversation's transcript to `email`.
-    RequestTranscript {
-        conversation_id: String,
-        email: String,
-    },
+    RequestTranscript { conversation_id: String, email: String },
     /// Keep-alive; answered by `pong` with the same nonce.
     Ping { nonce: u64 },
 }
@@ -118,9 +106,7 @@ impl ClientCommand {
                 conversation_id: o.id("conversation_id")?,
                 email: o.string("email", MAX_EMAIL_CHARS)?,
             }),
-            "ping" => Ok(ClientCommand::Ping {
-                nonce: o.u64("nonce")?,
-            }),
+            "ping" => Ok(ClientCommand::Ping { nonce: o.u64("nonce")? }),
             other => Err(DecodeError::unknown_type("command", other)),
         }
     }

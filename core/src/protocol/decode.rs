@@ -56,10 +56,7 @@ pub enum Problem {
 
 impl DecodeError {
     pub(crate) fn new(path: impl Into<String>, problem: Problem) -> DecodeError {
-        DecodeError {
-            path: path.into(),
-            problem,
-        }
+        DecodeError { path: path.into(), problem }
     }
 
     /// An unknown `type`; the name is cut to 64 characters so a hostile frame cannot
@@ -88,10 +85,7 @@ impl fmt::Display for DecodeError {
         match &self.problem {
             Problem::NotJson { detail } => write!(f, "not JSON: {detail}"),
             Problem::FrameTooLarge { bytes } => {
-                write!(
-                    f,
-                    "frame of {bytes} bytes is larger than {MAX_FRAME_BYTES} bytes"
-                )
+                write!(f, "frame of {bytes} bytes is larger than {MAX_FRAME_BYTES} bytes")
             }
             Problem::NotAnObject => f.write_str("expected a JSON object"),
             Problem::MissingType => f.write_str("missing the \"type\" string"),
@@ -110,39 +104,22 @@ impl std::error::Error for DecodeError {}
 /// Parses `text` as JSON after checking its size.
 pub(crate) fn parse_json(text: &str) -> Result<Value, DecodeError> {
     if text.len() > MAX_FRAME_BYTES {
-        return Err(DecodeError::new(
-            "",
-            Problem::FrameTooLarge { bytes: text.len() },
-        ));
+        return Err(DecodeError::new("", Problem::FrameTooLarge { bytes: text.len() }));
     }
-    serde_json::from_str(text).map_err(|e| {
-        DecodeError::new(
-            "",
-            Problem::NotJson {
-                detail: e.to_string(),
-            },
-        )
-    })
+    serde_json::from_str(text)
+        .map_err(|e| DecodeError::new("", Problem::NotJson { detail: e.to_string() }))
 }
 
 /// Splits a parsed frame into its `type` and a reader for its fields, whose paths
 /// start with the type name.
 pub(crate) fn tagged(value: &Value) -> Result<(&str, Obj<'_>), DecodeError> {
-    let map = value
-        .as_object()
-        .ok_or_else(|| DecodeError::new("", Problem::NotAnObject))?;
+    let map = value.as_object().ok_or_else(|| DecodeError::new("", Problem::NotAnObject))?;
     let kind = match map.get("type") {
         None | Some(Value::Null) => return Err(DecodeError::new("", Problem::MissingType)),
         Some(Value::String(s)) => s.as_str(),
         Some(_) => return Err(DecodeError::new("type", Problem::Expected("a string"))),
     };
-    Ok((
-        kind,
-        Obj {
-            map,
-            path: kind.to_owned(),
-        },
-    ))
+    Ok((kind, Obj { map, path: kind.to_owned() }))
 }
 
 /// A checked view of one JSON object that knows where it sits in the frame.
@@ -242,11 +219,7 @@ impl<'a> Obj<'a> {
 
     /// A required unsigned 32-bit integer.
     pub(crate) fn u32(&self, key: &str) -> Result<u32, DecodeError> {
-        match self
-            .required(key)?
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-        {
+        match self.required(key)?.as_u64().and_then(|n| u32::try_from(n).ok()) {
             Some(n) => Ok(n),
             None => self.fail(key, Problem::Expected("an unsigned 32-bit integer")),
         }
@@ -315,10 +288,6 @@ impl<'a> Obj<'a> {
             return self.fail(key, Problem::TooMany { max_items });
         }
         let base = self.path_of(key);
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| item(&Obj::at(v, format!("{base}[{i}]"))?))
-            .collect()
+        items.iter().enumerate().map(|(i, v)| item(&Obj::at(v, format!("{base}[{i}]"))?)).collect()
     }
 }

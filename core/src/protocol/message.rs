@@ -56,11 +56,7 @@ pub struct Author {
 impl Author {
     /// The visitor, who needs no name or avatar in their own widget.
     pub fn visitor() -> Author {
-        Author {
-            kind: AuthorKind::Visitor,
-            name: None,
-            avatar_url: None,
-        }
+        Author { kind: AuthorKind::Visitor, name: None, avatar_url: None }
     }
 
     pub(crate) fn from_obj(o: &Obj<'_>) -> Result<Author, DecodeError> {
@@ -102,12 +98,7 @@ impl AttachmentRef {
 
 impl From<&Attachment> for AttachmentRef {
     fn from(a: &Attachment) -> AttachmentRef {
-        AttachmentRef {
-            id: a.id.clone(),
-            name: a.name.clone(),
-            mime: a.mime.clone(),
-            size: a.size,
-        }
+        AttachmentRef { id: a.id.clone(), name: a.name.clone(), mime: a.mime.clone(), size: a.size }
     }
 }
 

@@ -28,56 +28,26 @@ pub enum ServerEvent {
         server_time: UnixMillis,
     },
     /// The message with `client_id` created `conversation_id`.
-    ConversationStarted {
-        conversation_id: String,
-        client_id: String,
-    },
+    ConversationStarted { conversation_id: String, client_id: String },
     /// The visitor's message `client_id` is stored as `message_id` at `seq`.
-    Ack {
-        client_id: String,
-        conversation_id: String,
-        message_id: String,
-        seq: u64,
-        at: UnixMillis,
-    },
+    Ack { client_id: String, conversation_id: String, message_id: String, seq: u64, at: UnixMillis },
     /// A new message in a conversation (including the echo of the visitor's own).
-    Message {
-        conversation_id: String,
-        message: WireMessage,
-    },
+    Message { conversation_id: String, message: WireMessage },
     /// Answer to `catch_up` (or `hello.resume`): messages after the asked seq, in seq
     /// order; `complete: false` means more follow, ask again after the last one.
-    History {
-        conversation_id: String,
-        messages: Vec<WireMessage>,
-        complete: bool,
-    },
+    History { conversation_id: String, messages: Vec<WireMessage>, complete: bool },
     /// Someone on the team is (or stopped) typing.
-    Typing {
-        conversation_id: String,
-        author_name: Option<String>,
-        typing: bool,
-    },
+    Typing { conversation_id: String, author_name: Option<String>, typing: bool },
     /// Whether at least one agent is available, for `team_status` availability.
     Presence { team_available: bool },
     /// The conversation is over; the widget offers to start a new one.
-    ConversationEnded {
-        conversation_id: String,
-        reason: EndReason,
-    },
+    ConversationEnded { conversation_id: String, reason: EndReason },
     /// Confirms a `request_transcript`.
-    TranscriptRequested {
-        conversation_id: String,
-        email: String,
-    },
+    TranscriptRequested { conversation_id: String, email: String },
     /// Something went wrong; `client_id` names the visitor message it concerns, if any.
     /// `code` is one of [`error_code`](super::error_code) (others may appear; treat them
     /// like `bad_request`).
-    Error {
-        code: String,
-        message: String,
-        client_id: Option<String>,
-    },
+    Error { code: String, message: String, client_id: Option<String> },
     /// Answer to `ping`.
     Pong { nonce: u64 },
 }
@@ -129,9 +99,7 @@ impl ServerEvent {
                 author_name: o.opt_string("author_name", MAX_LABEL_CHARS)?,
                 typing: o.bool("typing")?,
             }),
-            "presence" => Ok(ServerEvent::Presence {
-                team_available: o.bool("team_available")?,
-            }),
+            "presence" => Ok(ServerEvent::Presence { team_available: o.bool("team_available")? }),
             "conversation_ended" => Ok(ServerEvent::ConversationEnded {
                 conversation_id: o.id("conversation_id")?,
                 reason: o.word(
@@ -149,9 +117,7 @@ impl ServerEvent {
                 message: o.string("message", MAX_ERROR_MESSAGE_CHARS)?,
                 client_id: o.opt_id("client_id")?,
             }),
-            "pong" => Ok(ServerEvent::Pong {
-                nonce: o.u64("nonce")?,
-            }),
+            "pong" => Ok(ServerEvent::Pong { nonce: o.u64("nonce")? }),
             other => Err(DecodeError::unknown_type("event", other)),
         }
     }

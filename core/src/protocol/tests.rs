@@ -6,11 +6,7 @@ fn wire_message(seq: u64) -> WireMessage {
         id: format!("m{seq}"),
         seq,
         client_id: None,
-        author: Author {
-            kind: AuthorKind::Bot,
-            name: Some("Robo".into()),
-            avatar_url: None,
-        },
+        author: Author { kind: AuthorKind::Bot, name: Some("Robo".into()), avatar_url: None },
         text: "Pick one".into(),
         attachments: vec![Attachment {
             id: "a1".into(),
@@ -19,10 +15,7 @@ fn wire_message(seq: u64) -> WireMessage {
             size: 1234,
             url: "https://cdn.example/a1".into(),
         }],
-        quick_replies: vec![QuickReply {
-            label: "Sales".into(),
-            value: "sales".into(),
-        }],
+        quick_replies: vec![QuickReply { label: "Sales".into(), value: "sales".into() }],
         collect_input: false,
         at: 1_700_000_000_000,
     }
@@ -35,10 +28,7 @@ fn every_command() -> Vec<ClientCommand> {
             protocol: PROTOCOL_VERSION,
             page_url: "https://shop.example/pricing".into(),
             locale: "fr-FR".into(),
-            resume: vec![ResumePoint {
-                conversation_id: "c1".into(),
-                after_seq: 4,
-            }],
+            resume: vec![ResumePoint { conversation_id: "c1".into(), after_seq: 4 }],
         },
         ClientCommand::SendMessage {
             conversation_id: None,
@@ -53,18 +43,9 @@ fn every_command() -> Vec<ClientCommand> {
             quick_reply: Some("sales".into()),
             page_url: Some("https://shop.example/".into()),
         },
-        ClientCommand::CatchUp {
-            conversation_id: "c1".into(),
-            after_seq: 3,
-        },
-        ClientCommand::Typing {
-            conversation_id: "c1".into(),
-            typing: true,
-        },
-        ClientCommand::MarkRead {
-            conversation_id: "c1".into(),
-            up_to_seq: 9,
-        },
+        ClientCommand::CatchUp { conversation_id: "c1".into(), after_seq: 3 },
+        ClientCommand::Typing { conversation_id: "c1".into(), typing: true },
+        ClientCommand::MarkRead { conversation_id: "c1".into(), up_to_seq: 9 },
         ClientCommand::RequestTranscript {
             conversation_id: "c1".into(),
             email: "a@b.example".into(),
@@ -81,10 +62,7 @@ fn every_event() -> Vec<ServerEvent> {
             team_available: true,
             server_time: -5,
         },
-        ServerEvent::ConversationStarted {
-            conversation_id: "c1".into(),
-            client_id: "k1".into(),
-        },
+        ServerEvent::ConversationStarted { conversation_id: "c1".into(), client_id: "k1".into() },
         ServerEvent::Ack {
             client_id: "k1".into(),
             conversation_id: "c1".into(),
@@ -92,23 +70,14 @@ fn every_event() -> Vec<ServerEvent> {
             seq: 1,
             at: 10,
         },
-        ServerEvent::Message {
-            conversation_id: "c1".into(),
-            message: wire_message(2),
-        },
+        ServerEvent::Message { conversation_id: "c1".into(), message: wire_message(2) },
         ServerEvent::History {
             conversation_id: "c1".into(),
             messages: vec![wire_message(3), wire_message(4)],
             complete: false,
         },
-        ServerEvent::Typing {
-            conversation_id: "c1".into(),
-            author_name: None,
-            typing: false,
-        },
-        ServerEvent::Presence {
-            team_available: false,
-        },
+        ServerEvent::Typing { conversation_id: "c1".into(), author_name: None, typing: false },
+        ServerEvent::Presence { team_available: false },
         ServerEvent::ConversationEnded {
             conversation_id: "c1".into(),
             reason: EndReason::Inactivity,
@@ -130,10 +99,7 @@ fn every_event() -> Vec<ServerEvent> {
 fn every_command_round_trips_and_is_tagged_with_its_type_name() {
     for c in every_command() {
         let json = c.encode();
-        assert!(
-            json.starts_with(&format!("{{\"type\":\"{}\"", c.type_name())),
-            "{json}"
-        );
+        assert!(json.starts_with(&format!("{{\"type\":\"{}\"", c.type_name())), "{json}");
         assert_eq!(ClientCommand::decode(&json), Ok(c));
     }
 }
@@ -142,10 +108,7 @@ fn every_command_round_trips_and_is_tagged_with_its_type_name() {
 fn every_event_round_trips_and_is_tagged_with_its_type_name() {
     for e in every_event() {
         let json = e.encode();
-        assert!(
-            json.starts_with(&format!("{{\"type\":\"{}\"", e.type_name())),
-            "{json}"
-        );
+        assert!(json.starts_with(&format!("{{\"type\":\"{}\"", e.type_name())), "{json}");
         assert_eq!(ServerEvent::decode(&json), Ok(e));
     }
 }
@@ -155,10 +118,7 @@ fn wrong_type_names_the_nested_path() {
     let json = r#"{"type":"message","conversation_id":"c1","message":{"id":"m1","seq":"7",
         "author":{"kind":"agent"},"text":"hi","at":1}}"#;
     let err = ServerEvent::decode(json).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "message.message.seq: expected an unsigned integer"
-    );
+    assert_eq!(err.to_string(), "message.message.seq: expected an unsigned integer");
     assert_eq!(err.path(), "message.message.seq");
 }
 
@@ -167,10 +127,7 @@ fn negative_and_fractional_numbers_are_not_seqs() {
     for seq in ["-1", "1.5", "true"] {
         let json = format!(r#"{{"type":"catch_up","conversation_id":"c","after_seq":{seq}}}"#);
         let err = ClientCommand::decode(&json).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "catch_up.after_seq: expected an unsigned integer"
-        );
+        assert_eq!(err.to_string(), "catch_up.after_seq: expected an unsigned integer");
     }
 }
 
@@ -189,31 +146,19 @@ fn list_items_are_named_by_index() {
 #[test]
 fn unknown_type_missing_type_and_not_json_are_errors() {
     assert_eq!(
-        ServerEvent::decode(r#"{"type":"foo"}"#)
-            .unwrap_err()
-            .to_string(),
+        ServerEvent::decode(r#"{"type":"foo"}"#).unwrap_err().to_string(),
         r#"unknown event type "foo""#
     );
     assert_eq!(
-        ClientCommand::decode(r#"{"type":"welcome"}"#)
-            .unwrap_err()
-            .to_string(),
+        ClientCommand::decode(r#"{"type":"welcome"}"#).unwrap_err().to_string(),
         r#"unknown command type "welcome""#
     );
+    assert_eq!(ServerEvent::decode(r#"{"nonce":1}"#).unwrap_err().problem(), &Problem::MissingType);
     assert_eq!(
-        ServerEvent::decode(r#"{"nonce":1}"#).unwrap_err().problem(),
-        &Problem::MissingType
-    );
-    assert_eq!(
-        ServerEvent::decode(r#"{"type":3}"#)
-            .unwrap_err()
-            .to_string(),
+        ServerEvent::decode(r#"{"type":3}"#).unwrap_err().to_string(),
         "type: expected a string"
     );
-    assert_eq!(
-        ServerEvent::decode("[1,2]").unwrap_err().problem(),
-        &Problem::NotAnObject
-    );
+    assert_eq!(ServerEvent::decode("[1,2]").unwrap_err().problem(), &Problem::NotAnObject);
     let not_json = ServerEvent::decode("{\"type\":").unwrap_err();
     assert!(matches!(not_json.problem(), Problem::NotJson { .. }));
     assert!(not_json.to_string().starts_with("not JSON: "), "{not_json}");
@@ -256,10 +201,7 @@ fn optional_fields_and_lists_may_be_absent_or_null_and_extra_fields_are_ignored(
         "author":{"kind":"agent"},"text":"x","at":0}}"#;
     match ServerEvent::decode(msg) {
         Ok(ServerEvent::Message { message, .. }) => {
-            assert!(
-                message.collect_input,
-                "absent collect_input means the visitor may type"
-            );
+            assert!(message.collect_input, "absent collect_input means the visitor may type");
             assert!(message.quick_replies.is_empty());
         }
         other => panic!("unexpected {other:?}"),
@@ -324,10 +266,7 @@ fn protocol_version_must_fit_in_u32() {
         r#"{"type":"hello","protocol":4294967296,"page_url":"p","locale":"en"}"#,
     )
     .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "hello.protocol: expected an unsigned 32-bit integer"
-    );
+    assert_eq!(err.to_string(), "hello.protocol: expected an unsigned 32-bit integer");
 }
 
 #[test]
@@ -381,15 +320,8 @@ fn every_json_example_in_the_protocol_doc_decodes() {
     let missing: Vec<String> = every_command()
         .iter()
         .map(|c| format!("command {}", c.type_name()))
-        .chain(
-            every_event()
-                .iter()
-                .map(|e| format!("event {}", e.type_name())),
-        )
+        .chain(every_event().iter().map(|e| format!("event {}", e.type_name())))
         .filter(|name| !seen.contains(name))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "frames without an example in the doc: {missing:?}"
-    );
+    assert!(missing.is_empty(), "frames without an example in the doc: {missing:?}");
 }

@@ -27,7 +27,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(String, String, String, String, St
 }
 
 fn to_agent(t: (String, String, String, String, String)) -> Result<AgentRow, DbError> {
-    let status = AgentStatus::parse(&t.4).ok_or_else(|| DbError::Corrupt(format!("agent status {:?}", t.4)))?;
+    let status = AgentStatus::parse(&t.4)
+        .ok_or_else(|| DbError::Corrupt(format!("agent status {:?}", t.4)))?;
     Ok(AgentRow { id: t.0, email: t.1, name: t.2, password_hash: t.3, status })
 }
 
@@ -80,7 +81,12 @@ pub fn set_status(conn: &Connection, id: &str, status: AgentStatus) -> Result<()
 }
 
 /// Records a new login session.
-pub fn create_session(conn: &Connection, agent_id: &str, token_hash: &[u8], now: UnixMillis) -> Result<(), DbError> {
+pub fn create_session(
+    conn: &Connection,
+    agent_id: &str,
+    token_hash: &[u8],
+    now: UnixMillis,
+) -> Result<(), DbError> {
     conn.execute(
         "INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![token_hash, agent_id, now, now.saturating_add(SESSION_LIFETIME_MS)],
@@ -89,7 +95,11 @@ pub fn create_session(conn: &Connection, agent_id: &str, token_hash: &[u8], now:
 }
 
 /// The agent logged in with this session, if it is still valid.
-pub fn agent_for_session(conn: &Connection, token_hash: &[u8], now: UnixMillis) -> Result<Option<AgentRow>, DbError> {
+pub fn agent_for_session(
+    conn: &Connection,
+    token_hash: &[u8],
+    now: UnixMillis,
+) -> Result<Option<AgentRow>, DbError> {
     conn.query_row(
         "SELECT a.id, a.email, a.name, a.password_hash, a.status FROM agent_sessions s
          JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ?1 AND s.expires_at > ?2",

@@ -27,7 +27,12 @@ pub struct ConversationRow {
 }
 
 /// Starts a conversation for a visitor.
-pub fn create(conn: &Connection, visitor_id: &str, page_url: &str, now: UnixMillis) -> Result<String, DbError> {
+pub fn create(
+    conn: &Connection,
+    visitor_id: &str,
+    page_url: &str,
+    now: UnixMillis,
+) -> Result<String, DbError> {
     let id = crate::ids::new_id("c");
     conn.execute(
         "INSERT INTO conversations (id, visitor_id, status, page_url, created_at, last_activity_at, last_visitor_message_at)
@@ -44,7 +49,13 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<ConversationRow>, DbErr
             "SELECT id, visitor_id, status, page_url, assignee FROM conversations WHERE id = ?1",
             [id],
             |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
             },
         )
         .optional()?;
@@ -58,7 +69,11 @@ pub fn get(conn: &Connection, id: &str) -> Result<Option<ConversationRow>, DbErr
 
 /// The conversation, only if it belongs to `visitor_id`: the one door through which
 /// a visitor reaches a conversation.
-pub fn get_for_visitor(conn: &Connection, id: &str, visitor_id: &str) -> Result<Option<ConversationRow>, DbError> {
+pub fn get_for_visitor(
+    conn: &Connection,
+    id: &str,
+    visitor_id: &str,
+) -> Result<Option<ConversationRow>, DbError> {
     Ok(get(conn, id)?.filter(|c| c.visitor_id == visitor_id))
 }
 
@@ -71,7 +86,9 @@ const SUMMARY_SELECT: &str = "
         c.created_at, c.last_activity_at
     FROM conversations c";
 
-fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<(ConversationSummary, String, Option<String>)> {
+fn summary_from_row(
+    r: &Row<'_>,
+) -> rusqlite::Result<(ConversationSummary, String, Option<String>)> {
     let status: String = r.get(2)?;
     let end_reason: Option<String> = r.get(3)?;
     let preview: String = r.get(8)?;
@@ -101,7 +118,9 @@ fn finish_summary(
         .ok_or_else(|| DbError::Corrupt(format!("conversation status {status:?}")))?;
     s.end_reason = match end_reason {
         None => None,
-        Some(r) => Some(EndReason::parse(&r).ok_or_else(|| DbError::Corrupt(format!("end reason {r:?}")))?),
+        Some(r) => Some(
+            EndReason::parse(&r).ok_or_else(|| DbError::Corrupt(format!("end reason {r:?}")))?,
+        ),
     };
     Ok(s)
 }
@@ -115,7 +134,10 @@ pub fn summary(conn: &Connection, id: &str) -> Result<Option<ConversationSummary
 }
 
 /// The inbox list: open conversations first, then newest activity first.
-pub fn list_summaries(conn: &Connection, limit: usize) -> Result<Vec<ConversationSummary>, DbError> {
+pub fn list_summaries(
+    conn: &Connection,
+    limit: usize,
+) -> Result<Vec<ConversationSummary>, DbError> {
     let mut stmt = conn.prepare(&format!(
         "{SUMMARY_SELECT} ORDER BY (c.status = 'open') DESC, c.last_activity_at DESC, c.id LIMIT ?1"
     ))?;
@@ -126,7 +148,12 @@ pub fn list_summaries(conn: &Connection, limit: usize) -> Result<Vec<Conversatio
 }
 
 /// Ends an open conversation; `false` when it was already ended (or does not exist).
-pub fn end(conn: &Connection, id: &str, reason: EndReason, now: UnixMillis) -> Result<bool, DbError> {
+pub fn end(
+    conn: &Connection,
+    id: &str,
+    reason: EndReason,
+    now: UnixMillis,
+) -> Result<bool, DbError> {
     let changed = conn.execute(
         "UPDATE conversations SET status = 'ended', end_reason = ?2, ended_at = ?3, last_activity_at = ?3
          WHERE id = ?1 AND status = 'open'",

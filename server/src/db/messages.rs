@@ -39,19 +39,31 @@ pub struct StoredMessage {
     pub message: WireMessage,
 }
 
-const COLUMNS: &str = "id, conversation_id, seq, client_id, author_kind, author_name, text, attachments, created_at";
+const COLUMNS: &str =
+    "id, conversation_id, seq, client_id, author_kind, author_name, text, attachments, created_at";
 
 /// A message row as read: id, conversation, seq, client id, author kind, author
 /// name, text, attachments JSON, created.
 type RawRow = (String, String, i64, Option<String>, String, Option<String>, String, String, i64);
 
 fn read(r: &Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
 }
 
 fn to_stored(raw: RawRow) -> Result<StoredMessage, DbError> {
     let (id, conversation_id, seq, client_id, kind, name, text, attachments, at) = raw;
-    let kind = AuthorKind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("author kind {kind:?}")))?;
+    let kind = AuthorKind::parse(&kind)
+        .ok_or_else(|| DbError::Corrupt(format!("author kind {kind:?}")))?;
     let attachments: Vec<Attachment> = serde_json::from_str(&attachments)
         .map_err(|e| DbError::Corrupt(format!("attachments of message {id}: {e}")))?;
     let author = match kind {
@@ -77,7 +89,11 @@ fn to_stored(raw: RawRow) -> Result<StoredMessage, DbError> {
 }
 
 /// Stores a message at the conversation's next seq. Call inside a transaction.
-pub fn insert(conn: &Connection, new: &NewMessage, now: UnixMillis) -> Result<StoredMessage, DbError> {
+pub fn insert(
+    conn: &Connection,
+    new: &NewMessage,
+    now: UnixMillis,
+) -> Result<StoredMessage, DbError> {
     let is_visitor = matches!(new.writer, Writer::Visitor { .. });
     let seq: i64 = conn.query_row(
         "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?2,
@@ -89,7 +105,9 @@ pub fn insert(conn: &Connection, new: &NewMessage, now: UnixMillis) -> Result<St
     let id = crate::ids::new_id("m");
     let (kind, visitor_id, agent_id, name) = match &new.writer {
         Writer::Visitor { visitor_id } => ("visitor", Some(visitor_id.as_str()), None, None),
-        Writer::Agent { agent_id, name } => ("agent", None, Some(agent_id.as_str()), Some(name.as_str())),
+        Writer::Agent { agent_id, name } => {
+            ("agent", None, Some(agent_id.as_str()), Some(name.as_str()))
+        }
         Writer::System => ("system", None, None, None),
     };
     let attachments = serde_json::to_string(&new.attachments)
@@ -100,13 +118,30 @@ pub fn insert(conn: &Connection, new: &NewMessage, now: UnixMillis) -> Result<St
     )?;
     if let Writer::Agent { .. } = new.writer {
         // An agent who replies has read what came before.
-        conn.execute("UPDATE conversations SET agent_read_seq = ?2 WHERE id = ?1", params![new.conversation_id, seq])?;
+        conn.execute(
+            "UPDATE conversations SET agent_read_seq = ?2 WHERE id = ?1",
+            params![new.conversation_id, seq],
+        )?;
     }
-    to_stored((id, new.conversation_id.clone(), seq, new.client_id.clone(), kind.to_owned(), name.map(str::to_owned), new.text.clone(), attachments, now))
+    to_stored((
+        id,
+        new.conversation_id.clone(),
+        seq,
+        new.client_id.clone(),
+        kind.to_owned(),
+        name.map(str::to_owned),
+        new.text.clone(),
+        attachments,
+        now,
+    ))
 }
 
 /// The message a visitor already sent with this client id, if any.
-pub fn find_visitor_client_id(conn: &Connection, visitor_id: &str, client_id: &str) -> Result<Option<StoredMessage>, DbError> {
+pub fn find_visitor_client_id(
+    conn: &Connection,
+    visitor_id: &str,
+    client_id: &str,
+) -> Result<Option<StoredMessage>, DbError> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM messages WHERE author_kind = 'visitor' AND visitor_id = ?1 AND client_id = ?2"),
         params![visitor_id, client_id],
@@ -118,7 +153,11 @@ pub fn find_visitor_client_id(conn: &Connection, visitor_id: &str, client_id: &s
 }
 
 /// The message an agent already sent with this client id, if any.
-pub fn find_agent_client_id(conn: &Connection, agent_id: &str, client_id: &str) -> Result<Option<StoredMessage>, DbError> {
+pub fn find_agent_client_id(
+    conn: &Connection,
+    agent_id: &str,
+    client_id: &str,
+) -> Result<Option<StoredMessage>, DbError> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM messages WHERE author_kind = 'agent' AND agent_id = ?1 AND client_id = ?2"),
         params![agent_id, client_id],
@@ -130,27 +169,47 @@ pub fn find_agent_client_id(conn: &Connection, agent_id: &str, client_id: &str) 
 }
 
 /// Up to `limit` messages after `after_seq`, in seq order, and whether that is all.
-pub fn after(conn: &Connection, conversation_id: &str, after_seq: u64, limit: usize) -> Result<(Vec<WireMessage>, bool), DbError> {
+pub fn after(
+    conn: &Connection,
+    conversation_id: &str,
+    after_seq: u64,
+    limit: usize,
+) -> Result<(Vec<WireMessage>, bool), DbError> {
     let after = i64::try_from(after_seq).unwrap_or(i64::MAX);
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
     ))?;
-    let raw = stmt.query_map(params![conversation_id, after, fetch], read)?.collect::<Result<Vec<_>, _>>()?;
+    let raw = stmt
+        .query_map(params![conversation_id, after, fetch], read)?
+        .collect::<Result<Vec<_>, _>>()?;
     let complete = raw.len() <= limit;
-    let messages = raw.into_iter().take(limit).map(|r| to_stored(r).map(|s| s.message)).collect::<Result<Vec<_>, _>>()?;
+    let messages = raw
+        .into_iter()
+        .take(limit)
+        .map(|r| to_stored(r).map(|s| s.message))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((messages, complete))
 }
 
 /// The newest `limit` messages in seq order, and whether that is all of them.
-pub fn latest(conn: &Connection, conversation_id: &str, limit: usize) -> Result<(Vec<WireMessage>, bool), DbError> {
+pub fn latest(
+    conn: &Connection,
+    conversation_id: &str,
+    limit: usize,
+) -> Result<(Vec<WireMessage>, bool), DbError> {
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY seq DESC LIMIT ?2"
     ))?;
-    let raw = stmt.query_map(params![conversation_id, fetch], read)?.collect::<Result<Vec<_>, _>>()?;
+    let raw =
+        stmt.query_map(params![conversation_id, fetch], read)?.collect::<Result<Vec<_>, _>>()?;
     let complete = raw.len() <= limit;
-    let mut messages = raw.into_iter().take(limit).map(|r| to_stored(r).map(|s| s.message)).collect::<Result<Vec<_>, _>>()?;
+    let mut messages = raw
+        .into_iter()
+        .take(limit)
+        .map(|r| to_stored(r).map(|s| s.message))
+        .collect::<Result<Vec<_>, _>>()?;
     messages.reverse();
     Ok((messages, complete))
 }

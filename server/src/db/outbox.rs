@@ -19,7 +19,13 @@ pub struct OutboxRow {
 }
 
 /// Queues a mail for sending now.
-pub fn enqueue(conn: &Connection, to: &str, subject: &str, body: &str, now: UnixMillis) -> Result<i64, DbError> {
+pub fn enqueue(
+    conn: &Connection,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: UnixMillis,
+) -> Result<i64, DbError> {
     conn.execute(
         "INSERT INTO outbox (to_addr, subject, body, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![to, subject, body, now],
@@ -49,12 +55,20 @@ pub fn due(conn: &Connection, now: UnixMillis, limit: u32) -> Result<Vec<OutboxR
 
 /// Records a successful delivery to the SMTP server.
 pub fn mark_sent(conn: &Connection, id: i64, now: UnixMillis) -> Result<(), DbError> {
-    conn.execute("UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1", params![id, now])?;
+    conn.execute(
+        "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+        params![id, now],
+    )?;
     Ok(())
 }
 
 /// Records a failed attempt and when to try again.
-pub fn mark_failed(conn: &Connection, id: i64, error: &str, next_attempt_at: UnixMillis) -> Result<(), DbError> {
+pub fn mark_failed(
+    conn: &Connection,
+    id: i64,
+    error: &str,
+    next_attempt_at: UnixMillis,
+) -> Result<(), DbError> {
     conn.execute(
         "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 WHERE id = ?1",
         params![id, error, next_attempt_at],

@@ -16,7 +16,11 @@ pub fn create(conn: &Connection, token_hash: &[u8], now: UnixMillis) -> Result<S
 }
 
 /// The visitor a token belongs to, noting that it was seen now.
-pub fn find_by_token(conn: &Connection, token_hash: &[u8], now: UnixMillis) -> Result<Option<String>, DbError> {
+pub fn find_by_token(
+    conn: &Connection,
+    token_hash: &[u8],
+    now: UnixMillis,
+) -> Result<Option<String>, DbError> {
     let id: Option<String> = conn
         .query_row("SELECT id FROM visitors WHERE token_hash = ?1", [token_hash], |r| r.get(0))
         .optional()?;

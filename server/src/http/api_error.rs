@@ -35,7 +35,11 @@ impl ApiError {
     /// Logs `error` and hides it from the client.
     pub fn internal(error: &dyn std::fmt::Display) -> ApiError {
         tracing::error!("request failed: {error}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the server could not complete this request")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the server could not complete this request",
+        )
     }
 }
 

@@ -36,8 +36,14 @@ enum Requester {
     Agent(String),
 }
 
-async fn requester(app: &Arc<App>, headers: &HeaderMap, query_token: Option<String>) -> Result<Requester, ApiError> {
-    if let Some(agent) = auth::agent_from_headers(app, headers).await.map_err(|e| ApiError::internal(&e))? {
+async fn requester(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    query_token: Option<String>,
+) -> Result<Requester, ApiError> {
+    if let Some(agent) =
+        auth::agent_from_headers(app, headers).await.map_err(|e| ApiError::internal(&e))?
+    {
         return Ok(Requester::Agent(agent.id));
     }
     let token = auth::bearer(headers).or(query_token);
@@ -48,7 +54,11 @@ async fn requester(app: &Arc<App>, headers: &HeaderMap, query_token: Option<Stri
 }
 
 fn too_large(max: usize) -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("files may be at most {max} bytes"))
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("files may be at most {max} bytes"),
+    )
 }
 
 /// A broken form is `bad_request`; only a form over the size limit is `too_large`
@@ -62,7 +72,11 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, max: usize) -> A
 }
 
 /// The uploaded bytes and declared name, from a multipart form or a raw body.
-async fn read_upload(app: &Arc<App>, query: &HashMap<String, String>, request: Request) -> Result<(Vec<u8>, String), ApiError> {
+async fn read_upload(
+    app: &Arc<App>,
+    query: &HashMap<String, String>,
+    request: Request,
+) -> Result<(Vec<u8>, String), ApiError> {
     let max = app.config.max_upload_bytes;
     let is_multipart = request
         .headers()
@@ -70,7 +84,9 @@ async fn read_upload(app: &Arc<App>, query: &HashMap<String, String>, request: R
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if is_multipart {
-        let mut form = Multipart::from_request(request, &()).await.map_err(|e| ApiError::bad_request(e.body_text()))?;
+        let mut form = Multipart::from_request(request, &())
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
         while let Some(field) = form.next_field().await.map_err(|e| multipart_error(e, max))? {
             let Some(name) = field.file_name().map(str::to_owned) else { continue };
             let bytes = field.bytes().await.map_err(|e| multipart_error(e, max))?;
@@ -81,7 +97,8 @@ async fn read_upload(app: &Arc<App>, query: &HashMap<String, String>, request: R
         }
         Err(ApiError::bad_request("the form has no file field"))
     } else {
-        let bytes = axum::body::to_bytes(request.into_body(), max).await.map_err(|_| too_large(max))?;
+        let bytes =
+            axum::body::to_bytes(request.into_body(), max).await.map_err(|_| too_large(max))?;
         let name = query.get("name").cloned().unwrap_or_default();
         Ok((bytes.to_vec(), name))
     }
@@ -119,21 +136,38 @@ pub async fn upload(
         let _ = tokio::fs::remove_file(&path).await;
         return Err(ApiError::internal(&e));
     }
-    let attachment = Attachment { url: app.attachment_url(&id), id, name, mime: mime.to_owned(), size: bytes.len() as u64 };
+    let attachment = Attachment {
+        url: app.attachment_url(&id),
+        id,
+        name,
+        mime: mime.to_owned(),
+        size: bytes.len() as u64,
+    };
     Ok((StatusCode::CREATED, Json(attachment)).into_response())
 }
 
 /// Ids are ours (`f_` + base64url); anything else cannot name a stored file.
 fn is_attachment_id(id: &str) -> bool {
-    id.len() <= 64 && id.starts_with("f_") && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    id.len() <= 64
+        && id.starts_with("f_")
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A `Content-Disposition` value with an ASCII fallback and the UTF-8 name.
 fn disposition(kind: &str, name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
     let encoded: String = name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
@@ -150,7 +184,11 @@ pub async fn download(
         return Err(ApiError::not_found());
     }
     let lookup = id.clone();
-    let row = app.db.call(move |c| attachments::get(c, &lookup)).await.map_err(|e| ApiError::internal(&e))?;
+    let row = app
+        .db
+        .call(move |c| attachments::get(c, &lookup))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let Some(row) = row else { return Err(ApiError::not_found()) };
     if let Requester::Visitor(visitor) = &who {
         let mine = row.owner_visitor.as_deref() == Some(visitor.as_str());
@@ -169,7 +207,9 @@ pub async fn download(
             return Err(ApiError::not_found());
         }
     }
-    let bytes = tokio::fs::read(app.config.attachments_dir.join(&row.id)).await.map_err(|e| ApiError::internal(&e))?;
+    let bytes = tokio::fs::read(app.config.attachments_dir.join(&row.id))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let kind = if is_inline_image(&row.mime) { "inline" } else { "attachment" };
     Ok((
         [

@@ -38,7 +38,10 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The agent whose session cookie the request carries.
-pub async fn agent_from_headers(app: &Arc<App>, headers: &HeaderMap) -> Result<Option<AgentRow>, DbError> {
+pub async fn agent_from_headers(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+) -> Result<Option<AgentRow>, DbError> {
     let Some(token) = cookie(headers, AGENT_COOKIE) else { return Ok(None) };
     let hash = token_hash(&token);
     app.db.call(move |c| agents::agent_for_session(c, &hash, now_ms())).await
@@ -52,7 +55,10 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The visitor a session token belongs to.
-pub async fn visitor_from_token(app: &Arc<App>, token: Option<String>) -> Result<Option<String>, DbError> {
+pub async fn visitor_from_token(
+    app: &Arc<App>,
+    token: Option<String>,
+) -> Result<Option<String>, DbError> {
     let Some(token) = token else { return Ok(None) };
     let hash = token_hash(&token);
     app.db.call(move |c| visitors::find_by_token(c, &hash, now_ms())).await

@@ -7,7 +7,8 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
 /// The CSP of the inbox: only its own script, style and connections.
-pub const INBOX_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
+pub const INBOX_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
 connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const INDEX: &str = include_str!("../../inbox/index.html");
@@ -16,7 +17,11 @@ const STYLE: &str = include_str!("../../inbox/inbox.css");
 
 fn page(content_type: &'static str, body: &'static str) -> Response {
     (
-        [(CONTENT_TYPE, content_type), (CONTENT_SECURITY_POLICY, INBOX_CSP), (CACHE_CONTROL, "no-cache")],
+        [
+            (CONTENT_TYPE, content_type),
+            (CONTENT_SECURITY_POLICY, INBOX_CSP),
+            (CACHE_CONTROL, "no-cache"),
+        ],
         body,
     )
         .into_response()

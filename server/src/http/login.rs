@@ -36,7 +36,8 @@ pub struct Credentials {
 /// as long as for a known address.
 fn dummy_hash() -> String {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| crate::password::hash_password("not a password").unwrap_or_default()).clone()
+    HASH.get_or_init(|| crate::password::hash_password("not a password").unwrap_or_default())
+        .clone()
 }
 
 fn cookie_header(app: &App, value: &str, max_age_secs: i64) -> String {
@@ -64,7 +65,11 @@ pub async fn login(
     let form: Credentials = serde_json::from_slice(&body)
         .map_err(|_| ApiError::bad_request("expected JSON {\"email\": …, \"password\": …}"))?;
     let email = form.email.trim().to_owned();
-    let found = app.db.call(move |c| agents::find_by_email(c, &email)).await.map_err(|e| ApiError::internal(&e))?;
+    let found = app
+        .db
+        .call(move |c| agents::find_by_email(c, &email))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let password = form.password;
     let stored = found.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(dummy_hash);
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
@@ -74,13 +79,20 @@ pub async fn login(
         Some(agent) if ok => agent,
         _ => {
             app.login_throttle.failed(ip, Instant::now());
-            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "wrong e-mail or password"));
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "wrong e-mail or password",
+            ));
         }
     };
     let token = new_token();
     let hash = token_hash(&token);
     let id = agent.id.clone();
-    app.db.call(move |c| agents::create_session(c, &id, &hash, now_ms())).await.map_err(|e| ApiError::internal(&e))?;
+    app.db
+        .call(move |c| agents::create_session(c, &id, &hash, now_ms()))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let max_age = agents::SESSION_LIFETIME_MS / 1000;
     let body = serde_json::json!({ "agent": { "id": agent.id, "name": agent.name, "email": agent.email } });
     Ok(([(SET_COOKIE, cookie_header(&app, &token, max_age))], Json(body)).into_response())
@@ -90,7 +102,10 @@ pub async fn login(
 pub async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = auth::cookie(&headers, AGENT_COOKIE) {
         let hash = token_hash(&token);
-        app.db.call(move |c| agents::delete_session(c, &hash)).await.map_err(|e| ApiError::internal(&e))?;
+        app.db
+            .call(move |c| agents::delete_session(c, &hash))
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
     }
     Ok(([(SET_COOKIE, cookie_header(&app, "", 0))], StatusCode::NO_CONTENT).into_response())
 }

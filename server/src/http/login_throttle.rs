@@ -56,7 +56,8 @@ impl LoginThrottle {
         if buckets.len() >= MAX_TRACKED {
             buckets.retain(|_, b| !b.is_full(now));
         }
-        let bucket = buckets.entry(ip).or_insert_with(|| TokenBucket::new(1.0 / REFILL_SECS, BURST, now));
+        let bucket =
+            buckets.entry(ip).or_insert_with(|| TokenBucket::new(1.0 / REFILL_SECS, BURST, now));
         bucket.take(now);
     }
 }

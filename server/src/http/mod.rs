@@ -39,7 +39,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/agent/login", post(login::login).layer(DefaultBodyLimit::max(MAX_JSON_BODY)))
         .route("/api/agent/logout", post(login::logout))
         .route("/api/agent/me", get(login::me))
-        .route("/api/attachments", post(attachments::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route(
+            "/api/attachments",
+            post(attachments::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/api/attachments/{id}", get(attachments::download));
     if let Some(dir) = &app.config.static_dir {
         router = router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true));

@@ -71,8 +71,12 @@ async fn run_once(app: &Arc<App>, smtp: &SmtpConfig) {
             }
             Err(error) => {
                 let delay = backoff(app.config.mail_retry_base, mail.attempts);
-                tracing::warn!("outbox: mail {id} failed (attempt {}), retrying in {delay:?}: {error}", mail.attempts + 1);
-                let next = now_ms().saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
+                tracing::warn!(
+                    "outbox: mail {id} failed (attempt {}), retrying in {delay:?}: {error}",
+                    mail.attempts + 1
+                );
+                let next =
+                    now_ms().saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
                 app.db.call(move |c| outbox::mark_failed(c, id, &error, next)).await
             }
         };

@@ -64,7 +64,10 @@ impl SmtpSink {
     }
 }
 
-async fn read_line(reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+async fn read_line(
+    reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<bool> {
     buf.clear();
     let n = (&mut *reader).take(MAX_LINE as u64 + 1).read_until(b'\n', buf).await?;
     if n == 0 {
@@ -78,7 +81,6 @@ async fn read_line(reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>, buf: 
     }
     Ok(true)
 }
-
 
 async fn session(stream: TcpStream, dir: &Path, counter: &AtomicU64) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
@@ -122,7 +124,9 @@ async fn session(stream: TcpStream, dir: &Path, counter: &AtomicU64) -> std::io:
     Ok(())
 }
 
-async fn read_data(reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> std::io::Result<Vec<u8>> {
+async fn read_data(
+    reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+) -> std::io::Result<Vec<u8>> {
     let mut mail = Vec::new();
     let mut line = Vec::new();
     loop {

@@ -18,7 +18,11 @@ pub struct TranscriptMail {
 }
 
 /// Renders the transcript of `conversation` with its `messages`.
-pub fn render(app: &App, conversation: &ConversationRow, messages: &[WireMessage]) -> TranscriptMail {
+pub fn render(
+    app: &App,
+    conversation: &ConversationRow,
+    messages: &[WireMessage],
+) -> TranscriptMail {
     let mut body = String::new();
     body.push_str("Your chat transcript\n\n");
     body.push_str(&format!("Started on: {}\n", conversation.page_url));
@@ -37,7 +41,12 @@ pub fn render(app: &App, conversation: &ConversationRow, messages: &[WireMessage
             body.push('\n');
         }
         for a in &m.attachments {
-            body.push_str(&format!("  Attachment: {} ({} bytes) {}\n", a.name, a.size, app.absolute_url(&a.url)));
+            body.push_str(&format!(
+                "  Attachment: {} ({} bytes) {}\n",
+                a.name,
+                a.size,
+                app.absolute_url(&a.url)
+            ));
         }
         body.push('\n');
     }

@@ -18,7 +18,9 @@ use futures_util::StreamExt;
 use sitechat_core::protocol::agent::{
     AgentCommand, AgentEvent, AgentInfo, AgentStatus, MAX_LISTED_CONVERSATIONS,
 };
-use sitechat_core::protocol::error_code::{BAD_REQUEST, CONVERSATION_ENDED, NOT_FOUND, RATE_LIMITED, TOO_LARGE};
+use sitechat_core::protocol::error_code::{
+    BAD_REQUEST, CONVERSATION_ENDED, NOT_FOUND, RATE_LIMITED, TOO_LARGE,
+};
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
 use sitechat_core::protocol::{EndReason, ServerEvent};
 
@@ -35,9 +37,18 @@ use crate::http::auth;
 use crate::hub::Outgoing;
 
 /// Upgrades an authenticated agent's request to an inbox socket.
-pub async fn handler(ws: WebSocketUpgrade, State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+pub async fn handler(
+    ws: WebSocketUpgrade,
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> Response {
     if !auth::same_origin(&headers) {
-        return ApiError::new(StatusCode::FORBIDDEN, "forbidden", "cross-origin inbox connections are refused").into_response();
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "cross-origin inbox connections are refused",
+        )
+        .into_response();
     }
     let agent = match auth::agent_from_headers(&app, &headers).await {
         Ok(Some(agent)) => agent,
@@ -57,7 +68,13 @@ struct Session {
 }
 
 fn info(row: &AgentRow, online: bool) -> AgentInfo {
-    AgentInfo { id: row.id.clone(), name: row.name.clone(), email: row.email.clone(), status: row.status, online }
+    AgentInfo {
+        id: row.id.clone(),
+        name: row.name.clone(),
+        email: row.email.clone(),
+        status: row.status,
+        online,
+    }
 }
 
 async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
@@ -65,7 +82,9 @@ async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
     let (tx, rx) = super::outgoing::channel_with_limit(app.config.max_queued_bytes);
     let writer = tokio::spawn(write_frames(sink, rx));
     let team = match app.db.call(|c| agents::list(c)).await {
-        Ok(rows) => rows.iter().map(|r| info(r, app.hub.is_online(&r.id) || r.id == agent.id)).collect(),
+        Ok(rows) => {
+            rows.iter().map(|r| info(r, app.hub.is_online(&r.id) || r.id == agent.id)).collect()
+        }
         Err(e) => {
             tracing::error!("agent socket: {e}");
             Vec::new()
@@ -86,7 +105,9 @@ async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
         };
         match next {
             Some(Ok(Message::Text(text))) => s.on_text(text.as_str()).await,
-            Some(Ok(Message::Binary(_))) => s.error(BAD_REQUEST, "binary frames are not supported", None),
+            Some(Ok(Message::Binary(_))) => {
+                s.error(BAD_REQUEST, "binary frames are not supported", None)
+            }
             Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
             Some(Ok(_)) => {}
         }
@@ -102,30 +123,49 @@ impl Session {
     }
 
     fn error(&self, code: &str, message: &str, client_id: Option<String>) {
-        self.send(&AgentEvent::Error { code: code.to_owned(), message: message.to_owned(), client_id });
+        self.send(&AgentEvent::Error {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            client_id,
+        });
     }
 
     fn server_error(&self, e: &DbError, client_id: Option<String>) {
         tracing::error!("agent socket: {e}");
-        self.error(SERVER_ERROR, "the server could not complete this request; try again", client_id);
+        self.error(
+            SERVER_ERROR,
+            "the server could not complete this request; try again",
+            client_id,
+        );
     }
 
     fn refuse(&self, refusal: &Refusal, client_id: Option<String>) {
         match refusal {
             Refusal::NotFound => self.error(NOT_FOUND, "no such conversation", client_id),
-            Refusal::Ended => self.error(CONVERSATION_ENDED, "this conversation has ended", client_id),
+            Refusal::Ended => {
+                self.error(CONVERSATION_ENDED, "this conversation has ended", client_id)
+            }
             Refusal::BadAttachment(m) => self.error(BAD_REQUEST, m, client_id),
-            Refusal::BadEmail => self.error(BAD_REQUEST, "send_transcript.email: not a usable e-mail address", client_id),
+            Refusal::BadEmail => self.error(
+                BAD_REQUEST,
+                "send_transcript.email: not a usable e-mail address",
+                client_id,
+            ),
         }
     }
 
     async fn on_text(&mut self, text: &str) {
         if text.len() > MAX_FRAME_BYTES {
-            let message = format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
+            let message =
+                format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
             return self.error(TOO_LARGE, &message, None);
         }
         if !self.bucket.take(Instant::now()) {
-            return self.error(RATE_LIMITED, "too many frames; slow down and retry", client_id_of(text));
+            return self.error(
+                RATE_LIMITED,
+                "too many frames; slow down and retry",
+                client_id_of(text),
+            );
         }
         match AgentCommand::decode(text) {
             Err(e) => self.error(code_for(&e), &e.to_string(), client_id_of(text)),
@@ -136,7 +176,9 @@ impl Session {
     /// Pushes a conversation's new summary to every agent.
     async fn broadcast_summary(&self, conversation_id: String) {
         match self.app.db.call(move |c| conversations::summary(c, &conversation_id)).await {
-            Ok(Some(conversation)) => self.app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation }),
+            Ok(Some(conversation)) => {
+                self.app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation })
+            }
             Ok(None) => {}
             Err(e) => self.server_error(&e, None),
         }
@@ -146,7 +188,12 @@ impl Session {
         match command {
             AgentCommand::Ping { nonce } => self.send(&AgentEvent::Pong { nonce }),
             AgentCommand::ListConversations => {
-                match self.app.db.call(|c| conversations::list_summaries(c, MAX_LISTED_CONVERSATIONS)).await {
+                match self
+                    .app
+                    .db
+                    .call(|c| conversations::list_summaries(c, MAX_LISTED_CONVERSATIONS))
+                    .await
+                {
                     Ok(conversations) => self.send(&AgentEvent::Conversations { conversations }),
                     Err(e) => self.server_error(&e, None),
                 }
@@ -156,8 +203,11 @@ impl Session {
                     .app
                     .db
                     .call(move |c| {
-                        let Some(summary) = conversations::summary(c, &conversation_id)? else { return Ok(None) };
-                        let (messages, complete) = messages::latest(c, &conversation_id, MAX_HISTORY_MESSAGES)?;
+                        let Some(summary) = conversations::summary(c, &conversation_id)? else {
+                            return Ok(None);
+                        };
+                        let (messages, complete) =
+                            messages::latest(c, &conversation_id, MAX_HISTORY_MESSAGES)?;
                         Ok(Some((summary, messages, complete)))
                     })
                     .await;
@@ -195,10 +245,24 @@ impl Session {
             }
             AgentCommand::SendMessage { conversation_id, client_id, text, attachments } => {
                 if text.trim().is_empty() && attachments.is_empty() {
-                    return self.error(BAD_REQUEST, "send_message.text: empty message", Some(client_id));
+                    return self.error(
+                        BAD_REQUEST,
+                        "send_message.text: empty message",
+                        Some(client_id),
+                    );
                 }
                 let (id, name) = (self.agent.id.clone(), self.agent.name.clone());
-                match chat::agent_post(&self.app, &id, &name, conversation_id, client_id.clone(), text, attachments).await {
+                match chat::agent_post(
+                    &self.app,
+                    &id,
+                    &name,
+                    conversation_id,
+                    client_id.clone(),
+                    text,
+                    attachments,
+                )
+                .await
+                {
                     Err(e) => self.server_error(&e, Some(client_id)),
                     Ok(Err(refusal)) => self.refuse(&refusal, Some(client_id)),
                     Ok(Ok(posted)) => self.send(&AgentEvent::Ack {
@@ -224,7 +288,11 @@ impl Session {
                         );
                         self.app.hub.to_other_agents(
                             &self.agent.id,
-                            &AgentEvent::AgentTyping { conversation_id, agent_id: self.agent.id.clone(), typing },
+                            &AgentEvent::AgentTyping {
+                                conversation_id,
+                                agent_id: self.agent.id.clone(),
+                                typing,
+                            },
                         );
                     }
                     Ok(None) => self.refuse(&Refusal::NotFound, None),
@@ -233,7 +301,12 @@ impl Session {
             }
             AgentCommand::MarkRead { conversation_id, up_to_seq } => {
                 let id = conversation_id.clone();
-                match self.app.db.call(move |c| conversations::mark_agent_read(c, &id, up_to_seq)).await {
+                match self
+                    .app
+                    .db
+                    .call(move |c| conversations::mark_agent_read(c, &id, up_to_seq))
+                    .await
+                {
                     Ok(()) => self.broadcast_summary(conversation_id).await,
                     Err(e) => self.server_error(&e, None),
                 }
@@ -251,13 +324,17 @@ impl Session {
             AgentCommand::CloseConversation { conversation_id } => {
                 match chat::end_conversation(&self.app, &conversation_id, EndReason::Agent).await {
                     Ok(true) => {}
-                    Ok(false) => self.error(CONVERSATION_ENDED, "no open conversation with this id", None),
+                    Ok(false) => {
+                        self.error(CONVERSATION_ENDED, "no open conversation with this id", None)
+                    }
                     Err(e) => self.server_error(&e, None),
                 }
             }
             AgentCommand::SendTranscript { conversation_id, email } => {
                 match chat::queue_transcript(&self.app, &conversation_id, &email, None).await {
-                    Ok(Ok(())) => self.send(&AgentEvent::TranscriptQueued { conversation_id, email }),
+                    Ok(Ok(())) => {
+                        self.send(&AgentEvent::TranscriptQueued { conversation_id, email })
+                    }
                     Ok(Err(refusal)) => self.refuse(&refusal, None),
                     Err(e) => self.server_error(&e, None),
                 }

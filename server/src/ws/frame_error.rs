@@ -18,7 +18,9 @@ use sitechat_core::protocol::{DecodeError, Problem};
 /// ```
 pub fn code_for(err: &DecodeError) -> &'static str {
     match err.problem() {
-        Problem::TooLong { .. } | Problem::TooMany { .. } | Problem::FrameTooLarge { .. } => TOO_LARGE,
+        Problem::TooLong { .. } | Problem::TooMany { .. } | Problem::FrameTooLarge { .. } => {
+            TOO_LARGE
+        }
         _ => BAD_REQUEST,
     }
 }
@@ -28,5 +30,6 @@ pub fn code_for(err: &DecodeError) -> &'static str {
 pub fn client_id_of(text: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(text).ok()?;
     let id = value.get("client_id")?.as_str()?;
-    (!id.is_empty() && id.len() <= sitechat_core::protocol::limits::MAX_ID_CHARS).then(|| id.to_owned())
+    (!id.is_empty() && id.len() <= sitechat_core::protocol::limits::MAX_ID_CHARS)
+        .then(|| id.to_owned())
 }

@@ -25,7 +25,10 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 pub const MAX_SOCKET_MESSAGE_BYTES: usize = 1024 * 1024;
 
 /// Forwards frames from the channel to the socket until either side closes.
-pub(crate) async fn write_frames(mut sink: SplitSink<WebSocket, Message>, mut rx: outgoing::Incoming) {
+pub(crate) async fn write_frames(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut rx: outgoing::Incoming,
+) {
     while let Some(frame) = rx.recv().await {
         if sink.send(Message::Text(frame.into())).await.is_err() {
             break;

@@ -58,7 +58,12 @@ pub fn channel() -> (Outgoing, Incoming) {
 /// ```
 pub fn channel_with_limit(limit: usize) -> (Outgoing, Incoming) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let shared = Arc::new(Shared { queued: AtomicUsize::new(0), overflowed: AtomicBool::new(false), wake: Notify::new(), limit });
+    let shared = Arc::new(Shared {
+        queued: AtomicUsize::new(0),
+        overflowed: AtomicBool::new(false),
+        wake: Notify::new(),
+        limit,
+    });
     (Outgoing { tx, shared: shared.clone() }, Incoming { rx, shared })
 }
 

@@ -22,7 +22,8 @@ use axum::response::Response;
 use futures_util::StreamExt;
 use sitechat_core::protocol::agent::AgentEvent;
 use sitechat_core::protocol::error_code::{
-    BAD_REQUEST, CONVERSATION_ENDED, NOT_FOUND, RATE_LIMITED, TOO_LARGE, UNAUTHORIZED, UNSUPPORTED_PROTOCOL,
+    BAD_REQUEST, CONVERSATION_ENDED, NOT_FOUND, RATE_LIMITED, TOO_LARGE, UNAUTHORIZED,
+    UNSUPPORTED_PROTOCOL,
 };
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
 use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
@@ -63,7 +64,11 @@ async fn run(app: Arc<App>, socket: WebSocket) {
     let (sink, mut stream) = socket.split();
     let (tx, rx) = super::outgoing::channel_with_limit(app.config.max_queued_bytes);
     let writer = tokio::spawn(write_frames(sink, rx));
-    let bucket = TokenBucket::new(app.config.visitor_rate_per_sec, app.config.visitor_rate_burst, Instant::now());
+    let bucket = TokenBucket::new(
+        app.config.visitor_rate_per_sec,
+        app.config.visitor_rate_burst,
+        Instant::now(),
+    );
     let mut shutdown = app.shutdown.clone();
     let mut s = Session {
         app,
@@ -91,7 +96,9 @@ async fn run(app: Arc<App>, socket: WebSocket) {
         };
         match next {
             Some(Ok(Message::Text(text))) => s.on_text(text.as_str()).await,
-            Some(Ok(Message::Binary(_))) => s.error(BAD_REQUEST, "binary frames are not supported", None),
+            Some(Ok(Message::Binary(_))) => {
+                s.error(BAD_REQUEST, "binary frames are not supported", None)
+            }
             Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
             Some(Ok(_)) => {}
         }
@@ -112,21 +119,34 @@ impl Session {
     }
 
     fn error(&self, code: &str, message: &str, client_id: Option<String>) {
-        self.send(&ServerEvent::Error { code: code.to_owned(), message: message.to_owned(), client_id });
+        self.send(&ServerEvent::Error {
+            code: code.to_owned(),
+            message: message.to_owned(),
+            client_id,
+        });
     }
 
     fn server_error(&self, e: &DbError, client_id: Option<String>) {
         tracing::error!("visitor socket: {e}");
-        self.error(SERVER_ERROR, "the server could not complete this request; try again", client_id);
+        self.error(
+            SERVER_ERROR,
+            "the server could not complete this request; try again",
+            client_id,
+        );
     }
 
     async fn on_text(&mut self, text: &str) {
         if text.len() > MAX_FRAME_BYTES {
-            let message = format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
+            let message =
+                format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
             return self.error(TOO_LARGE, &message, None);
         }
         if !self.bucket.take(Instant::now()) {
-            return self.error(RATE_LIMITED, "too many frames; slow down and retry", client_id_of(text));
+            return self.error(
+                RATE_LIMITED,
+                "too many frames; slow down and retry",
+                client_id_of(text),
+            );
         }
         match ClientCommand::decode(text) {
             Err(e) => self.error(code_for(&e), &e.to_string(), client_id_of(text)),
@@ -140,18 +160,37 @@ impl Session {
                 return self.error(BAD_REQUEST, "hello: already received on this connection", None)
             }
             (ClientCommand::Hello { session_token, protocol, page_url, resume, .. }, None) => {
-                return self.hello(session_token.clone(), *protocol, page_url.clone(), resume.clone()).await
+                return self
+                    .hello(session_token.clone(), *protocol, page_url.clone(), resume.clone())
+                    .await
             }
-            (ClientCommand::Ping { nonce }, _) => return self.send(&ServerEvent::Pong { nonce: *nonce }),
+            (ClientCommand::Ping { nonce }, _) => {
+                return self.send(&ServerEvent::Pong { nonce: *nonce })
+            }
             (_, None) => {
-                return self.error(UNAUTHORIZED, &format!("{}: send hello first", command.type_name()), None)
+                return self.error(
+                    UNAUTHORIZED,
+                    &format!("{}: send hello first", command.type_name()),
+                    None,
+                )
             }
             (_, Some((visitor_id, _))) => visitor_id.clone(),
         };
         match command {
-            ClientCommand::SendMessage { conversation_id, client_id, text, attachments, page_url, .. } => {
+            ClientCommand::SendMessage {
+                conversation_id,
+                client_id,
+                text,
+                attachments,
+                page_url,
+                ..
+            } => {
                 if text.trim().is_empty() && attachments.is_empty() {
-                    return self.error(BAD_REQUEST, "send_message.text: empty message", Some(client_id));
+                    return self.error(
+                        BAD_REQUEST,
+                        "send_message.text: empty message",
+                        Some(client_id),
+                    );
                 }
                 let post = VisitorPost {
                     conversation_id,
@@ -195,7 +234,9 @@ impl Session {
                     let r = self
                         .app
                         .db
-                        .call(move |c| conversations::mark_visitor_read(c, &conversation_id, up_to_seq))
+                        .call(move |c| {
+                            conversations::mark_visitor_read(c, &conversation_id, up_to_seq)
+                        })
                         .await;
                     if let Err(e) = r {
                         self.server_error(&e, None);
@@ -203,10 +244,14 @@ impl Session {
                 }
             }
             ClientCommand::RequestTranscript { conversation_id, email } => {
-                match chat::queue_transcript(&self.app, &conversation_id, &email, Some(&visitor_id)).await {
+                match chat::queue_transcript(&self.app, &conversation_id, &email, Some(&visitor_id))
+                    .await
+                {
                     Err(e) => self.server_error(&e, None),
                     Ok(Err(refusal)) => self.refuse(&refusal, None),
-                    Ok(Ok(())) => self.send(&ServerEvent::TranscriptRequested { conversation_id, email }),
+                    Ok(Ok(())) => {
+                        self.send(&ServerEvent::TranscriptRequested { conversation_id, email })
+                    }
                 }
             }
             ClientCommand::Hello { .. } | ClientCommand::Ping { .. } => {}
@@ -216,9 +261,15 @@ impl Session {
     fn refuse(&self, refusal: &Refusal, client_id: Option<String>) {
         match refusal {
             Refusal::NotFound => self.error(NOT_FOUND, "no such conversation", client_id),
-            Refusal::Ended => self.error(CONVERSATION_ENDED, "this conversation has ended", client_id),
+            Refusal::Ended => {
+                self.error(CONVERSATION_ENDED, "this conversation has ended", client_id)
+            }
             Refusal::BadAttachment(m) => self.error(BAD_REQUEST, m, client_id),
-            Refusal::BadEmail => self.error(BAD_REQUEST, "request_transcript.email: not a usable e-mail address", client_id),
+            Refusal::BadEmail => self.error(
+                BAD_REQUEST,
+                "request_transcript.email: not a usable e-mail address",
+                client_id,
+            ),
         }
     }
 
@@ -249,15 +300,32 @@ impl Session {
             return;
         }
         let id = conversation_id.clone();
-        match self.app.db.call(move |c| messages::after(c, &id, after_seq, MAX_HISTORY_MESSAGES)).await {
-            Ok((messages, complete)) => self.send(&ServerEvent::History { conversation_id, messages, complete }),
+        match self
+            .app
+            .db
+            .call(move |c| messages::after(c, &id, after_seq, MAX_HISTORY_MESSAGES))
+            .await
+        {
+            Ok((messages, complete)) => {
+                self.send(&ServerEvent::History { conversation_id, messages, complete })
+            }
             Err(e) => self.server_error(&e, None),
         }
     }
 
-    async fn hello(&mut self, token: Option<String>, protocol: u32, page_url: String, resume: Vec<ResumePoint>) {
+    async fn hello(
+        &mut self,
+        token: Option<String>,
+        protocol: u32,
+        page_url: String,
+        resume: Vec<ResumePoint>,
+    ) {
         if protocol != PROTOCOL_VERSION {
-            self.error(UNSUPPORTED_PROTOCOL, &format!("hello.protocol: this server speaks version {PROTOCOL_VERSION}"), None);
+            self.error(
+                UNSUPPORTED_PROTOCOL,
+                &format!("hello.protocol: this server speaks version {PROTOCOL_VERSION}"),
+                None,
+            );
             self.closing = true;
             return;
         }

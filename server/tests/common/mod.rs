@@ -64,7 +64,8 @@ impl TestServer {
             s.stop().await;
         }
         let config = Self::config(&self.dir);
-        self.server = Some(RunningServer::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap());
+        self.server =
+            Some(RunningServer::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap());
     }
 
     /// Adds an agent and returns its id.
@@ -114,8 +115,10 @@ impl Visitor {
         token: Option<String>,
         resume: Vec<sitechat_core::protocol::ResumePoint>,
     ) -> Visitor {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/visitor")).await.unwrap();
-        let mut v = Visitor { ws, token: String::new(), visitor_id: String::new(), team_available: false };
+        let (ws, _) =
+            tokio_tungstenite::connect_async(format!("ws://{addr}/ws/visitor")).await.unwrap();
+        let mut v =
+            Visitor { ws, token: String::new(), visitor_id: String::new(), team_available: false };
         v.send(&ClientCommand::Hello {
             session_token: token,
             protocol: PROTOCOL_VERSION,
@@ -163,7 +166,12 @@ impl Visitor {
     }
 
     /// Sends a message and returns (conversation id, seq) from its ack.
-    pub async fn say(&mut self, conversation_id: Option<&str>, client_id: &str, text: &str) -> (String, u64) {
+    pub async fn say(
+        &mut self,
+        conversation_id: Option<&str>,
+        client_id: &str,
+        text: &str,
+    ) -> (String, u64) {
         self.send(&ClientCommand::SendMessage {
             conversation_id: conversation_id.map(str::to_owned),
             client_id: client_id.into(),
@@ -174,7 +182,9 @@ impl Visitor {
         })
         .await;
         self.recv_until(|e| match e {
-            ServerEvent::Ack { conversation_id, seq, client_id: c, .. } if c == client_id => Some((conversation_id, seq)),
+            ServerEvent::Ack { conversation_id, seq, client_id: c, .. } if c == client_id => {
+                Some((conversation_id, seq))
+            }
             ServerEvent::Error { code, message, .. } => panic!("error {code}: {message}"),
             _ => None,
         })
@@ -234,9 +244,18 @@ impl HttpResponse {
 }
 
 /// Sends one request with `Connection: close` and reads the whole response.
-pub async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> HttpResponse {
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -254,7 +273,9 @@ pub async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, 
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
     let mut body = raw[split + 4..].to_vec();
-    let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
     if chunked {
         body = dechunk(&body);
     }
@@ -265,7 +286,8 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let Some(end) = data.windows(2).position(|w| w == b"\r\n") else { return out };
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
         if size == 0 {
             return out;
         }
@@ -277,7 +299,14 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 /// Logs an agent in; returns the `name=value` of the session cookie.
 pub async fn login(addr: SocketAddr, email: &str, password: &str) -> Option<String> {
     let body = serde_json::json!({ "email": email, "password": password }).to_string();
-    let r = http(addr, "POST", "/api/agent/login", &[("Content-Type", "application/json")], body.as_bytes()).await;
+    let r = http(
+        addr,
+        "POST",
+        "/api/agent/login",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    )
+    .await;
     if r.status != 200 {
         return None;
     }
