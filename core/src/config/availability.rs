@@ -466,25 +466,23 @@ fn read_days(r: &mut Reader, path: &str, value: &Value) -> Option<Vec<Weekday>> 
 
 fn read_day_word(r: &mut Reader, path: &str, value: &Value, days: &mut Vec<Weekday>) -> bool {
     let Some(s) = r.string(path, value) else { return false };
-    let found: Vec<Weekday> = match (
-        Weekday::parse(s),
-        DAY_GROUPS.iter().find(|(name, _)| *name == s),
-    ) {
-        (Some(day), _) => vec![day],
-        (None, Some((_, group))) => group.to_vec(),
-        (None, None) => {
-            let groups: Vec<&str> = DAY_GROUPS.iter().map(|(n, _)| *n).collect();
-            r.fail(
-                path,
-                format!(
+    let found: Vec<Weekday> =
+        match (Weekday::parse(s), DAY_GROUPS.iter().find(|(name, _)| *name == s)) {
+            (Some(day), _) => vec![day],
+            (None, Some((_, group))) => group.to_vec(),
+            (None, None) => {
+                let groups: Vec<&str> = DAY_GROUPS.iter().map(|(n, _)| *n).collect();
+                r.fail(
+                    path,
+                    format!(
                     "{} is not a day (expected \"mon\" to \"sun\", a full English day name, or {})",
                     quote(s),
                     one_of(&groups)
                 ),
-            );
-            return false;
-        }
-    };
+                );
+                return false;
+            }
+        };
     for d in found {
         if !days.contains(&d) {
             days.push(d);
