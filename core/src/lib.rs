@@ -23,6 +23,7 @@ pub mod email;
 pub mod hash;
 pub mod i18n;
 pub mod initials;
+pub mod link;
 pub mod linkify;
 pub mod memory_backend;
 pub mod mime;
