@@ -14,12 +14,14 @@
 //!   value describing what is wrong.
 
 pub mod availability;
+pub mod availability_recheck;
 pub mod backoff;
 pub mod bytes;
 pub mod color;
 pub mod config;
 pub mod conversation;
 pub mod email;
+pub mod file_check;
 pub mod hash;
 pub mod i18n;
 pub mod initials;
@@ -29,4 +31,5 @@ pub mod memory_backend;
 pub mod mime;
 pub mod protocol;
 pub mod time;
+pub mod transcript;
 pub mod vec_map;
