@@ -11,7 +11,10 @@ use crate::time::{instant_after_wall_minutes, UnixMillis, WallTime};
 
 /// Whether `event` can change availability (it reports the team's presence).
 pub fn after_event(event: &ChatEvent) -> bool {
-    matches!(event, ChatEvent::Server(ServerEvent::Presence { .. } | ServerEvent::Welcome { .. }, _))
+    matches!(
+        event,
+        ChatEvent::Server(ServerEvent::Presence { .. } | ServerEvent::Welcome { .. }, _)
+    )
 }
 
 /// The team's presence as the chat last heard it (`None`: nothing heard yet).

@@ -89,7 +89,8 @@ mod tests {
     fn refusals_read_as_sentences_with_their_numbers() {
         let too_large = FileRefusal::TooLarge { max_bytes: 10 * 1024 * 1024 };
         for locale in [Locale::En, Locale::Fr] {
-            for refusal in [FileRefusal::AttachmentsOff, FileRefusal::TypeNotAllowed, too_large.clone()]
+            for refusal in
+                [FileRefusal::AttachmentsOff, FileRefusal::TypeNotAllowed, too_large.clone()]
             {
                 let message = refusal.message(locale);
                 assert!(!message.is_empty() && !message.contains('{'), "{locale:?}: {message}");

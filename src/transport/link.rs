@@ -90,6 +90,11 @@ impl Link {
         self.inner.machine.borrow().is_open()
     }
 
+    /// Whether the backend refused this widget for good (a protocol it does not speak).
+    pub fn is_stopped(&self) -> bool {
+        self.inner.machine.borrow().is_stopped()
+    }
+
     /// The session token the link speaks with.
     pub fn token(&self) -> Option<String> {
         self.inner.machine.borrow().token().map(str::to_owned)
@@ -142,10 +147,11 @@ impl Inner {
                 self.connection.borrow_mut().take();
             }
             LinkOutput::Send { conn, frame } => {
-                let failed =
-                    self.connection.borrow().as_ref().and_then(|c| c.send(&frame).err());
+                let failed = self.connection.borrow().as_ref().and_then(|c| c.send(&frame).err());
                 if let Some(err) = failed {
-                    self.queue.borrow_mut().push_back(LinkInput::SendFailed { conn, reason: err.0 });
+                    self.queue
+                        .borrow_mut()
+                        .push_back(LinkInput::SendFailed { conn, reason: err.0 });
                 }
             }
             LinkOutput::Arm { timer, after_ms } => {

@@ -132,7 +132,10 @@ fn other_errors_before_welcome_reach_the_store() {
     let conn = greeting(&mut link);
     let busy = r#"{"type":"error","code":"rate_limited","message":"slow down"}"#;
     let out = link.handle(LinkInput::Frame { conn, text: busy.into() });
-    assert!(matches!(&out[..], [LinkOutput::Event(LinkEvent::Received(ServerEvent::Error { .. }))]));
+    assert!(matches!(
+        &out[..],
+        [LinkOutput::Event(LinkEvent::Received(ServerEvent::Error { .. }))]
+    ));
 }
 
 #[test]
@@ -195,7 +198,9 @@ fn a_quiet_link_is_pinged_and_replaced_without_a_pong_in_ten_seconds() {
     assert_eq!(PONG_TIMEOUT_MS, 10_000);
     let out = link.handle(LinkInput::TimerFired(LinkTimer::Pong));
     assert!(out.contains(&LinkOutput::Disconnect));
-    assert!(out.contains(&LinkOutput::Event(LinkEvent::Down { reason: "no answer to ping".into() })));
+    assert!(
+        out.contains(&LinkOutput::Event(LinkEvent::Down { reason: "no answer to ping".into() }))
+    );
     assert_eq!(link.phase(), LinkPhase::Waiting);
     let _ = conn;
 }
@@ -209,7 +214,10 @@ fn an_answer_cancels_the_pong_deadline_and_traffic_postpones_the_ping() {
     assert_eq!(out[0], LinkOutput::Cancel(LinkTimer::Pong));
     assert!(link.handle(LinkInput::TimerFired(LinkTimer::Pong)).is_empty(), "no ping is out");
     // A frame heard within the interval: the next tick only looks again.
-    link.handle(LinkInput::Frame { conn, text: r#"{"type":"presence","team_available":false}"#.into() });
+    link.handle(LinkInput::Frame {
+        conn,
+        text: r#"{"type":"presence","team_available":false}"#.into(),
+    });
     let out = link.handle(LinkInput::TimerFired(LinkTimer::Ping));
     assert!(sent(&out).is_empty(), "{out:?}");
     assert_eq!(out, vec![LinkOutput::Arm { timer: LinkTimer::Ping, after_ms: PING_INTERVAL_MS }]);

@@ -17,7 +17,8 @@ use crate::conversation::ChatState;
 pub fn follows_team(config: &Config) -> bool {
     matches!(
         config.availability,
-        Availability::TeamStatus { .. } | Availability::BusinessHours { when_team_away: Some(_), .. }
+        Availability::TeamStatus { .. }
+            | Availability::BusinessHours { when_team_away: Some(_), .. }
     )
 }
 
@@ -145,7 +146,10 @@ mod tests {
 
     #[test]
     fn adoption_switches_to_the_stored_visitor_only_when_it_differs() {
-        assert_eq!(adopt(Some("t1"), Some("t1")), Adoption { switch_token: None, follow_only: false });
+        assert_eq!(
+            adopt(Some("t1"), Some("t1")),
+            Adoption { switch_token: None, follow_only: false }
+        );
         assert_eq!(
             adopt(Some("t1"), None),
             Adoption { switch_token: Some("t1".into()), follow_only: false }
