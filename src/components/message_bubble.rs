@@ -3,7 +3,7 @@
 
 use sitechat_core::conversation::{Delivery, FailReason, Message};
 use sitechat_core::i18n::{text, Locale, Msg};
-use sitechat_core::protocol::AuthorKind;
+use sitechat_core::protocol::{AuthorKind, ErrorCode};
 use yew::prelude::*;
 
 use super::attachment_view::AttachmentView;
@@ -39,7 +39,7 @@ pub fn MessageBubble(props: &MessageBubbleProps) -> Html {
         }
         Some(Delivery::Failed { reason }) => {
             let why = match reason {
-                FailReason::Rejected { code, .. } if code == "too_large" => {
+                FailReason::Rejected { code: ErrorCode::TooLarge, .. } => {
                     Some(text(locale, Msg::MessageTooLong))
                 }
                 _ => None,

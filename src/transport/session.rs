@@ -17,7 +17,7 @@ use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::{Interval, Timeout};
 use sitechat_core::backoff::reconnect_delay_ms;
-use sitechat_core::protocol::{error_code, ClientCommand, DecodeError, ServerEvent};
+use sitechat_core::protocol::{ClientCommand, DecodeError, ErrorCode, ServerEvent};
 
 use super::{Connection, Signal, Transport};
 
@@ -234,10 +234,10 @@ fn on_signal(inner_rc: &Rc<RefCell<Inner>>, generation: u64, signal: Signal) {
 }
 
 /// Handles an `error` answering `hello`. Returns whether it was about the handshake.
-fn handshake_refused(inner_rc: &Rc<RefCell<Inner>>, code: &str, message: &str) -> bool {
+fn handshake_refused(inner_rc: &Rc<RefCell<Inner>>, code: &ErrorCode, message: &str) -> bool {
     let on_event = inner_rc.borrow().on_event.clone();
     match code {
-        error_code::UNAUTHORIZED => {
+        ErrorCode::Unauthorized => {
             let anonymous = matches!(
                 (inner_rc.borrow().hello)(),
                 ClientCommand::Hello { session_token: None, .. }
@@ -258,7 +258,7 @@ fn handshake_refused(inner_rc: &Rc<RefCell<Inner>>, code: &str, message: &str) -
             }
             true
         }
-        error_code::UNSUPPORTED_PROTOCOL => {
+        ErrorCode::UnsupportedProtocol => {
             {
                 let mut inner = inner_rc.borrow_mut();
                 inner.generation += 1;

@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{
-    error_code, limits, Attachment, AttachmentRef, Author, AuthorKind, ClientCommand, EndReason,
+    limits, Attachment, AttachmentRef, Author, AuthorKind, ClientCommand, EndReason, ErrorCode,
     ServerEvent, WireMessage,
 };
 use crate::time::UnixMillis;
@@ -509,9 +509,9 @@ impl ChatState {
                     fx.notify(Notification::TranscriptRequested { email });
                 }
             }
-            ServerEvent::Error { code, client_id: Some(client_id), .. }
-                if code == error_code::RATE_LIMITED =>
-            {
+            ServerEvent::Error {
+                code: ErrorCode::RateLimited, client_id: Some(client_id), ..
+            } => {
                 // Not a failure: the message waits and goes again after a pause.
                 self.outbox.back_off(&client_id, fx);
             }
@@ -736,5 +736,5 @@ fn local_rejection(
     } else {
         None
     };
-    problem.map(|message| FailReason::Rejected { code: error_code::TOO_LARGE.to_owned(), message })
+    problem.map(|message| FailReason::Rejected { code: ErrorCode::TooLarge, message })
 }
