@@ -974,3 +974,21 @@ fn a_disconnect_during_the_rate_limit_pause_does_not_stall_the_queue() {
     let fx = chat.apply(ChatEvent::Connected { now: 5_000 });
     assert_eq!(sent_messages(&fx), vec!["k2@c1"], "resent on the new connection at once");
 }
+
+#[test]
+fn a_message_paused_by_the_rate_limit_when_the_chat_ends_goes_out_when_retried_in_the_next() {
+    let mut chat = active();
+    submit(&mut chat, "k2", "two");
+    server(&mut chat, rate_limited("k2"));
+    server(
+        &mut chat,
+        ServerEvent::ConversationEnded { conversation_id: "c1".into(), reason: EndReason::Agent },
+    );
+    assert_eq!(
+        delivery(&chat, "k2"),
+        Some(Delivery::Failed { reason: FailReason::ConversationEnded })
+    );
+    chat.apply(ChatEvent::StartNewChat);
+    let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
+    assert_eq!(sent_messages(&fx), vec!["k2@-"], "the ended pause does not hold the queue");
+}
