@@ -21,7 +21,7 @@ use gloo::timers::callback::Interval;
 use sitechat_core::availability::{AvailabilityState, AwayDisplay};
 use sitechat_core::config::ResponseTime;
 use sitechat_core::conversation::Status;
-use sitechat_core::i18n::{format, response_time_text, text, unread_messages, Locale, Msg};
+use sitechat_core::i18n::{format, text, unread_messages, Locale, Msg};
 use sitechat_core::protocol::{AuthorKind, QuickReply};
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -56,7 +56,7 @@ impl PartialEq for ChatAppProps {
 }
 
 fn response_time_line(locale: Locale, time: Option<ResponseTime>) -> Option<AttrValue> {
-    time.and_then(|t| response_time_text(locale, t.key())).map(AttrValue::Static)
+    time.map(|t| AttrValue::Static(text(locale, t.msg())))
 }
 
 fn focus(node: &NodeRef) {

@@ -13,6 +13,10 @@
 //! - nothing from outside (config, wire frames, URLs) can make it panic: bad input is a
 //!   value describing what is wrong.
 
+// The last invariant, enforced: outside tests, no `unwrap`, `expect` or `panic!` can
+// turn bad input into a crash.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod availability;
 pub mod availability_recheck;
 pub mod backoff;

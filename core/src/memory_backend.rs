@@ -13,11 +13,10 @@
 //! - a client id is stored once per visitor: a repeat gets the first ack again;
 //! - `seq` is strictly increasing within a conversation, starting at 1.
 
-use crate::protocol::error_code;
 use crate::protocol::limits::MAX_HISTORY_MESSAGES;
 use crate::protocol::{
-    Attachment, Author, AuthorKind, ClientCommand, EndReason, QuickReply, ServerEvent, WireMessage,
-    PROTOCOL_VERSION,
+    Attachment, Author, AuthorKind, ClientCommand, EndReason, ErrorCode, QuickReply, ServerEvent,
+    WireMessage, PROTOCOL_VERSION,
 };
 use crate::time::UnixMillis;
 use crate::vec_map::VecMap;
@@ -159,17 +158,13 @@ impl MemoryBackend {
 
     fn error(
         to: ConnectionId,
-        code: &str,
+        code: ErrorCode,
         message: &str,
         client_id: Option<String>,
     ) -> Vec<Outgoing> {
         vec![Outgoing {
             to,
-            event: ServerEvent::Error {
-                code: code.to_owned(),
-                message: message.to_owned(),
-                client_id,
-            },
+            event: ServerEvent::Error { code, message: message.to_owned(), client_id },
         }]
     }
 
@@ -245,7 +240,7 @@ impl MemoryBackend {
             (ClientCommand::Hello { .. }, _) => String::new(),
             (_, Some(visitor_id)) => visitor_id,
             (_, None) => {
-                return Self::error(from, error_code::UNAUTHORIZED, "say hello first", None)
+                return Self::error(from, ErrorCode::Unauthorized, "say hello first", None)
             }
         };
         match command {
@@ -253,7 +248,7 @@ impl MemoryBackend {
                 if protocol != PROTOCOL_VERSION {
                     return Self::error(
                         from,
-                        error_code::UNSUPPORTED_PROTOCOL,
+                        ErrorCode::UnsupportedProtocol,
                         "this backend speaks protocol 1",
                         None,
                     );
@@ -288,7 +283,7 @@ impl MemoryBackend {
                         Some(c) => out.extend(self.history(from, c, point.after_seq)),
                         None => out.extend(Self::error(
                             from,
-                            error_code::NOT_FOUND,
+                            ErrorCode::NotFound,
                             "no such conversation",
                             None,
                         )),
@@ -334,7 +329,7 @@ impl MemoryBackend {
                         None => {
                             return Self::error(
                                 from,
-                                error_code::BAD_REQUEST,
+                                ErrorCode::BadRequest,
                                 "unknown attachment",
                                 Some(client_id),
                             )
@@ -353,7 +348,7 @@ impl MemoryBackend {
                             None => {
                                 return Self::error(
                                     from,
-                                    error_code::NOT_FOUND,
+                                    ErrorCode::NotFound,
                                     "no such conversation",
                                     Some(client_id),
                                 )
@@ -381,7 +376,7 @@ impl MemoryBackend {
                 if self.conversations[index].ended.is_some() {
                     return Self::error(
                         from,
-                        error_code::CONVERSATION_ENDED,
+                        ErrorCode::ConversationEnded,
                         "this conversation has ended",
                         Some(client_id),
                     );
@@ -431,7 +426,7 @@ impl MemoryBackend {
                     .find(|c| c.id == conversation_id && c.visitor_id == visitor_id)
                 {
                     Some(c) => self.history(from, c, after_seq),
-                    None => Self::error(from, error_code::NOT_FOUND, "no such conversation", None),
+                    None => Self::error(from, ErrorCode::NotFound, "no such conversation", None),
                 }
             }
             ClientCommand::RequestTranscript { conversation_id, email } => {
@@ -440,7 +435,7 @@ impl MemoryBackend {
                     .iter()
                     .any(|c| c.id == conversation_id && c.visitor_id == visitor_id)
                 {
-                    return Self::error(from, error_code::NOT_FOUND, "no such conversation", None);
+                    return Self::error(from, ErrorCode::NotFound, "no such conversation", None);
                 }
                 self.transcripts.push((conversation_id.clone(), email.clone()));
                 vec![Outgoing {
@@ -563,7 +558,7 @@ mod tests {
         let c = b.connect();
         let out = b.receive(c, send(None, "c1", "hi"), 0);
         assert!(
-            matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::UNAUTHORIZED)
+            matches!(&out[0].event, ServerEvent::Error { code, .. } if *code == ErrorCode::Unauthorized)
         );
     }
 
@@ -604,7 +599,7 @@ mod tests {
         ] {
             let out = b.receive(mallory, cmd, 3);
             assert!(
-                matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::NOT_FOUND),
+                matches!(&out[0].event, ServerEvent::Error { code, .. } if *code == ErrorCode::NotFound),
                 "{out:?}"
             );
         }
@@ -653,7 +648,7 @@ mod tests {
         let after =
             b.receive(tab1, send(b.conversations.last().map(|c| c.id.as_str()), "c2", "late"), 3);
         assert!(
-            matches!(&after[0].event, ServerEvent::Error { code, .. } if code == error_code::CONVERSATION_ENDED)
+            matches!(&after[0].event, ServerEvent::Error { code, .. } if *code == ErrorCode::ConversationEnded)
         );
     }
 
@@ -678,7 +673,7 @@ mod tests {
         };
         let out = b.receive(c, with_file("c1"), 1);
         assert!(
-            matches!(&out[0].event, ServerEvent::Error { code, .. } if code == error_code::BAD_REQUEST)
+            matches!(&out[0].event, ServerEvent::Error { code, .. } if *code == ErrorCode::BadRequest)
         );
         b.register_upload(Attachment {
             id: "f1".into(),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{http, login, TestServer, PASSWORD};
 use sitechat_core::protocol::agent::{AgentCommand, AgentEvent, AgentStatus, ConversationStatus};
-use sitechat_core::protocol::{AuthorKind, ClientCommand, EndReason, ServerEvent};
+use sitechat_core::protocol::{AuthorKind, ClientCommand, EndReason, ErrorCode, ServerEvent};
 
 #[tokio::test]
 async fn the_agent_socket_refuses_requests_without_a_session() {
@@ -190,7 +190,7 @@ async fn closing_a_conversation_ends_it_for_the_visitor() {
             _ => None,
         })
         .await;
-    assert_eq!(code, "conversation_ended");
+    assert_eq!(code, ErrorCode::ConversationEnded);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{http, login, HttpResponse, TestServer, Visitor, PASSWORD};
 use futures_util::{SinkExt, StreamExt};
-use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent};
+use sitechat_core::protocol::{ClientCommand, ErrorCode, ResumePoint, ServerEvent};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::Message;
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
 
-fn error_of(e: ServerEvent) -> Option<(String, Option<String>)> {
+fn error_of(e: ServerEvent) -> Option<(ErrorCode, Option<String>)> {
     match e {
         ServerEvent::Error { code, client_id, .. } => Some((code, client_id)),
         _ => None,
@@ -90,7 +90,7 @@ async fn no_visitor_frame_reaches_into_another_visitors_conversation() {
     for attempt in &attempts {
         b.send(attempt).await;
         let (code, _) = b.recv_until(error_of).await;
-        assert_eq!(code, "not_found", "{} into A's conversation", attempt.type_name());
+        assert_eq!(code, ErrorCode::NotFound, "{} into A's conversation", attempt.type_name());
     }
     // Resuming A's conversation in a fresh hello with B's token is refused the same way.
     let mut b2 = Visitor::connect_resuming(
@@ -99,7 +99,7 @@ async fn no_visitor_frame_reaches_into_another_visitors_conversation() {
         vec![ResumePoint { conversation_id: conv_a.clone(), after_seq: 0 }],
     )
     .await;
-    assert_eq!(b2.recv_until(error_of).await.0, "not_found");
+    assert_eq!(b2.recv_until(error_of).await.0, ErrorCode::NotFound);
 
     // A heard nothing of it, and A's conversation is exactly what A wrote.
     assert!(a.silent_for(Duration::from_millis(300)).await, "A received a frame caused by B");
@@ -203,7 +203,7 @@ async fn guessed_session_tokens_never_reach_an_existing_visitor() {
         assert_ne!(g.token, token);
         assert_eq!(
             g.recv_until(error_of).await.0,
-            "not_found",
+            ErrorCode::NotFound,
             "guess {guess:?} resumed A's conversation"
         );
         visitor_ids.insert(g.visitor_id.clone());
@@ -307,7 +307,7 @@ async fn oversize_frames_bodies_and_headers_are_refused_and_the_server_goes_on()
     .await;
     match v.recv().await {
         ServerEvent::Error { code, message, client_id } => {
-            assert_eq!((code.as_str(), client_id.as_deref()), ("too_large", Some("k1")));
+            assert_eq!((code, client_id.as_deref()), (ErrorCode::TooLarge, Some("k1")));
             assert!(message.starts_with("send_message.attachments"), "{message}");
         }
         other => panic!("{other:?}"),
@@ -433,7 +433,7 @@ async fn slow_and_idle_clients_do_not_starve_others_and_silent_sockets_are_close
                     Some(Ok(Message::Text(t))) => {
                         if let Ok(ServerEvent::Error { code, .. }) = ServerEvent::decode(t.as_str())
                         {
-                            told |= code == "unauthorized";
+                            told |= code == ErrorCode::Unauthorized;
                         }
                     }
                     None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
@@ -531,7 +531,7 @@ async fn a_flooding_visitor_is_limited_alone_and_recovers_after_a_pause() {
     for _ in 0..200 {
         match flooder.recv().await {
             ServerEvent::Pong { .. } => pongs += 1,
-            ServerEvent::Error { code, .. } if code == "rate_limited" => limited += 1,
+            ServerEvent::Error { code: ErrorCode::RateLimited, .. } => limited += 1,
             other => panic!("{other:?}"),
         }
     }
@@ -547,7 +547,7 @@ async fn a_flooding_visitor_is_limited_alone_and_recovers_after_a_pause() {
     let refused = flooder
         .recv_until(|e| match e {
             ServerEvent::Error { code, client_id: Some(c), .. }
-                if code == "rate_limited" && c == "f2" =>
+                if code == ErrorCode::RateLimited && c == "f2" =>
             {
                 Some(c)
             }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{http, login, TestServer, PASSWORD};
-use sitechat_core::protocol::{AttachmentRef, ClientCommand, ServerEvent};
+use sitechat_core::protocol::{AttachmentRef, ClientCommand, ErrorCode, ServerEvent};
 
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
@@ -116,7 +116,7 @@ async fn attachments_are_served_to_their_visitor_and_agents_only() {
             _ => None,
         })
         .await;
-    assert_eq!(code, "bad_request");
+    assert_eq!(code, ErrorCode::BadRequest);
     // A can, and the message carries the stored type and URL.
     a.send(&ClientCommand::SendMessage {
         conversation_id: None,

@@ -4,9 +4,9 @@
 mod common;
 
 use common::{TestServer, Visitor};
-use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent};
+use sitechat_core::protocol::{ClientCommand, ErrorCode, ResumePoint, ServerEvent};
 
-fn error_code(e: ServerEvent) -> Option<(String, Option<String>)> {
+fn error_code(e: ServerEvent) -> Option<(ErrorCode, Option<String>)> {
     match e {
         ServerEvent::Error { code, client_id, .. } => Some((code, client_id)),
         _ => None,
@@ -22,7 +22,7 @@ async fn a_visitor_cannot_read_or_write_another_visitors_conversation() {
     let (conv_a, _) = a.say(None, "a-1", "secret of A").await;
 
     b.send(&ClientCommand::CatchUp { conversation_id: conv_a.clone(), after_seq: 0 }).await;
-    assert_eq!(b.recv_until(error_code).await.0, "not_found");
+    assert_eq!(b.recv_until(error_code).await.0, ErrorCode::NotFound);
 
     b.send(&ClientCommand::SendMessage {
         conversation_id: Some(conv_a.clone()),
@@ -33,14 +33,14 @@ async fn a_visitor_cannot_read_or_write_another_visitors_conversation() {
         page_url: None,
     })
     .await;
-    assert_eq!(b.recv_until(error_code).await, ("not_found".to_owned(), Some("b-1".to_owned())));
+    assert_eq!(b.recv_until(error_code).await, (ErrorCode::NotFound, Some("b-1".to_owned())));
 
     b.send(&ClientCommand::RequestTranscript {
         conversation_id: conv_a.clone(),
         email: "b@example.com".into(),
     })
     .await;
-    assert_eq!(b.recv_until(error_code).await.0, "not_found");
+    assert_eq!(b.recv_until(error_code).await.0, ErrorCode::NotFound);
 
     // A's conversation is untouched and A saw nothing of B.
     a.send(&ClientCommand::CatchUp { conversation_id: conv_a.clone(), after_seq: 0 }).await;
@@ -100,25 +100,25 @@ async fn oversized_and_malformed_frames_get_errors_and_the_socket_keeps_working(
     let t = TestServer::start().await;
     let mut v = t.visitor().await;
     v.send_raw(format!(r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#, "x".repeat(100_000))).await;
-    assert_eq!(v.recv_until(error_code).await.0, "too_large");
+    assert_eq!(v.recv_until(error_code).await.0, ErrorCode::TooLarge);
 
     let long_text = "y".repeat(10_001);
     v.send_raw(format!(
         r#"{{"type":"send_message","conversation_id":null,"client_id":"big","text":"{long_text}"}}"#
     ))
     .await;
-    assert_eq!(v.recv_until(error_code).await, ("too_large".to_owned(), Some("big".to_owned())));
+    assert_eq!(v.recv_until(error_code).await, (ErrorCode::TooLarge, Some("big".to_owned())));
 
     v.send_raw(r#"{"type":"typing","conversation_id":"c1"}"#.into()).await;
     match v.recv().await {
         ServerEvent::Error { code, message, .. } => {
-            assert_eq!(code, "bad_request");
+            assert_eq!(code, ErrorCode::BadRequest);
             assert_eq!(message, "typing.typing: missing");
         }
         other => panic!("{other:?}"),
     }
     v.send_raw("not json".into()).await;
-    assert_eq!(v.recv_until(error_code).await.0, "bad_request");
+    assert_eq!(v.recv_until(error_code).await.0, ErrorCode::BadRequest);
 
     v.send(&ClientCommand::Ping { nonce: 42 }).await;
     assert_eq!(v.recv().await, ServerEvent::Pong { nonce: 42 });
@@ -140,7 +140,7 @@ async fn a_flood_is_rate_limited() {
     for _ in 0..6 {
         match v.recv().await {
             ServerEvent::Pong { .. } => pongs += 1,
-            ServerEvent::Error { code, .. } if code == "rate_limited" => limited += 1,
+            ServerEvent::Error { code: ErrorCode::RateLimited, .. } => limited += 1,
             other => panic!("{other:?}"),
         }
     }
@@ -189,7 +189,7 @@ async fn commands_before_hello_are_refused_and_an_unknown_token_gets_a_new_sessi
     ws.send(tokio_tungstenite::tungstenite::Message::Text(frame.into())).await.unwrap();
     let reply = ws.next().await.unwrap().unwrap().into_text().unwrap().to_string();
     assert!(
-        matches!(ServerEvent::decode(&reply), Ok(ServerEvent::Error { code, .. }) if code == "unauthorized")
+        matches!(ServerEvent::decode(&reply), Ok(ServerEvent::Error { code, .. }) if code == ErrorCode::Unauthorized)
     );
 
     let v = Visitor::connect(t.addr(), Some("forged-token".into())).await;

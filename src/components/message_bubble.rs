@@ -3,7 +3,7 @@
 
 use sitechat_core::conversation::{Delivery, FailReason, Message};
 use sitechat_core::i18n::{format, text, Locale, Msg};
-use sitechat_core::protocol::{limits, AuthorKind};
+use sitechat_core::protocol::{limits, AuthorKind, ErrorCode};
 use yew::prelude::*;
 
 use super::attachment_view::AttachmentView;
@@ -39,7 +39,7 @@ pub fn MessageBubble(props: &MessageBubbleProps) -> Html {
         }
         Some(Delivery::Failed { reason }) => {
             let why = match reason {
-                FailReason::Rejected { code, .. } if code == "too_large" => Some(format(
+                FailReason::Rejected { code: ErrorCode::TooLarge, .. } => Some(format(
                     locale,
                     Msg::MessageTooLong,
                     &[("max", &limits::MAX_TEXT_CHARS.to_string())],

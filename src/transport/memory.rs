@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use sitechat_core::memory_backend::{AgentMessage, ConnectionId, MemoryBackend, Outgoing};
-use sitechat_core::protocol::{Attachment, ClientCommand, EndReason};
+use sitechat_core::protocol::{Attachment, ClientCommand, EndReason, ErrorCode};
 use sitechat_core::vec_map::VecMap;
 
 use super::{Connection, Signal, SignalSink, Transport, TransportError, UploadFuture};
@@ -139,7 +139,7 @@ impl Connection for MemoryConnection {
                 Err(err) => vec![Outgoing {
                     to: self.id,
                     event: sitechat_core::protocol::ServerEvent::Error {
-                        code: "bad_request".into(),
+                        code: ErrorCode::BadRequest,
                         message: err.to_string(),
                         client_id: None,
                     },

@@ -12,6 +12,7 @@
 //! - `TeamStatus::when_away` is `AwayMessage` or `Hide` (never `ResponseTime`).
 
 use super::reader::{child, item, one_of, quote, Reader};
+use crate::i18n::Msg;
 use crate::time::{WallTime, Weekday, MINUTES_PER_WEEK};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -189,19 +190,25 @@ impl ResponseTime {
         ("within_a_day", ResponseTime::WithinADay),
     ];
 
-    /// The message-catalogue key for this response time.
+    /// The catalogue line that says this response time: a value, not a key to look up,
+    /// so there is no string to mistype and no "unknown key" case to handle.
     ///
     /// # Example
     /// ```
     /// use sitechat_core::config::ResponseTime;
-    /// assert_eq!(ResponseTime::WithinAnHour.key(), "response_time.within_an_hour");
+    /// use sitechat_core::i18n::{text, Locale, Msg};
+    /// assert_eq!(ResponseTime::WithinAnHour.msg(), Msg::ResponseWithinAnHour);
+    /// assert_eq!(
+    ///     text(Locale::Fr, ResponseTime::FewMinutes.msg()),
+    ///     "Répond généralement en quelques minutes",
+    /// );
     /// ```
-    pub fn key(self) -> &'static str {
+    pub fn msg(self) -> Msg {
         match self {
-            ResponseTime::FewMinutes => "response_time.few_minutes",
-            ResponseTime::WithinAnHour => "response_time.within_an_hour",
-            ResponseTime::FewHours => "response_time.few_hours",
-            ResponseTime::WithinADay => "response_time.within_a_day",
+            ResponseTime::FewMinutes => Msg::ResponseFewMinutes,
+            ResponseTime::WithinAnHour => Msg::ResponseWithinAnHour,
+            ResponseTime::FewHours => Msg::ResponseFewHours,
+            ResponseTime::WithinADay => Msg::ResponseWithinADay,
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Attachment, Author, AuthorKind, QuickReply, WireMessage};
+use crate::protocol::{Attachment, Author, AuthorKind, ErrorCode, QuickReply, WireMessage};
 use crate::time::UnixMillis;
 
 /// One entry of the conversation view.
@@ -50,7 +50,7 @@ pub enum Delivery {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FailReason {
     /// The server (or the local limit check, with code `too_large`) refused it.
-    Rejected { code: String, message: String },
+    Rejected { code: ErrorCode, message: String },
     /// No acknowledgement after every resend.
     NoAck,
     /// The conversation ended before the server acknowledged it.

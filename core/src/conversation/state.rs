@@ -18,15 +18,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{
-    error_code, limits, Attachment, AttachmentRef, Author, AuthorKind, ClientCommand, EndReason,
+    limits, Attachment, AttachmentRef, Author, AuthorKind, ClientCommand, EndReason, ErrorCode,
     ServerEvent, WireMessage,
 };
 use crate::time::UnixMillis;
 
 use super::effect::{Effect, Effects, Notification};
 use super::event::ChatEvent;
-use super::message::{Delivery, FailReason, Message};
-use super::outbox::{Outbox, OutboxEntry, MAX_ACK_TIMEOUTS};
+use super::message::{FailReason, Message};
+use super::outbox::{DeliveryChange, Outbox, OutboxEntry, Timeout};
 use super::status::Status;
 use super::timeline::Timeline;
 use super::typing::{typing_frame_due, AgentTyping};
@@ -297,19 +297,13 @@ impl ChatState {
             return;
         }
         let refs: Vec<AttachmentRef> = attachments.iter().map(AttachmentRef::from).collect();
-        let rejection = local_rejection(&client_id, &text, &refs, quick_reply.as_deref());
-        let mut entry = OutboxEntry::new(
+        let delivery = self.outbox.push(OutboxEntry::new(
             client_id.clone(),
             text.clone(),
             refs,
             quick_reply,
             self.page_url.clone(),
-        );
-        entry.failed = rejection.is_some();
-        let delivery = match rejection {
-            Some(reason) => Delivery::Failed { reason },
-            None => Delivery::Sending,
-        };
+        ));
         self.timeline.push_pending(Message {
             id: None,
             client_id: Some(client_id),
@@ -322,7 +316,6 @@ impl ChatState {
             at: now,
             delivery: Some(delivery),
         });
-        self.outbox.push(entry);
         // The message tells the team the visitor stopped typing; the next keystroke
         // may say it again at once.
         self.last_typing_sent = None;
@@ -334,78 +327,55 @@ impl ChatState {
         if self.is_ended() {
             return;
         }
-        let Some(entry) = self.outbox.get_mut(client_id) else {
-            return;
-        };
-        if !entry.failed {
-            return;
-        }
-        let rejection = local_rejection(
-            &entry.client_id,
-            &entry.text,
-            &entry.attachments,
-            entry.quick_reply.as_deref(),
-        );
-        entry.timeouts = 0;
-        entry.failed = rejection.is_some();
-        let delivery = match rejection {
-            Some(reason) => Delivery::Failed { reason },
-            None => Delivery::Sending,
-        };
-        self.set_delivery(client_id, delivery);
-        self.flush(fx);
-        fx.persist();
+        let change = self.outbox.retry(client_id);
+        self.record(change, fx);
     }
 
     fn ack_timeout(&mut self, client_id: &str, fx: &mut Effects) {
         if !self.connected {
             return;
         }
-        let conversation_id = self.conversation_id.clone();
-        let Some(entry) = self.outbox.get_mut(client_id) else {
-            return;
-        };
-        if !entry.in_flight || entry.failed {
-            return;
-        }
-        if entry.rate_limited {
+        match self.outbox.ack_timeout(client_id, self.conversation_id.as_deref(), fx) {
+            Timeout::Stale | Timeout::Resent => {}
             // The pause after `rate_limited` is over: send the queue again, in order.
-            entry.rate_limited = false;
-            entry.in_flight = false;
-            self.flush(fx);
-            return;
+            Timeout::PauseOver => self.flush(fx),
+            Timeout::Failed(change) => self.record(Some(change), fx),
         }
-        entry.timeouts = entry.timeouts.saturating_add(1);
-        if entry.timeouts < MAX_ACK_TIMEOUTS {
-            Outbox::send(entry, conversation_id.as_deref(), fx);
-            return;
-        }
-        // The timer that just fired needs no cancelling; `fail` would cancel it.
-        entry.in_flight = false;
-        entry.failed = true;
-        self.set_delivery(client_id, Delivery::Failed { reason: FailReason::NoAck });
-        self.flush(fx);
-        fx.persist();
     }
 
     fn connected(&mut self, fx: &mut Effects) {
         self.connected = true;
-        if let Some(id) = &self.conversation_id {
-            fx.send(ClientCommand::CatchUp {
-                conversation_id: id.clone(),
-                after_seq: self.timeline.watermark(),
-            });
-            self.catch_up_pending = true;
+        if let Some(id) = self.conversation_id.clone() {
+            self.catch_up(id, self.timeline.watermark(), fx);
         }
         self.flush(fx);
         self.mark_read(fx);
     }
 
-    fn set_delivery(&mut self, client_id: &str, delivery: Delivery) {
-        if let Some(m) =
-            self.timeline.position_by_client_id(client_id).and_then(|i| self.timeline.get_mut(i))
-        {
-            m.delivery = Some(delivery);
+    /// Asks for the messages after `after_seq`, and not again until they are in.
+    fn catch_up(&mut self, conversation_id: String, after_seq: u64, fx: &mut Effects) {
+        fx.send(ClientCommand::CatchUp { conversation_id, after_seq });
+        self.catch_up_pending = true;
+    }
+
+    /// The one place a visitor message's delivery changes once it is shown (apart from
+    /// the server's acknowledgement, which the timeline records with the seq): the
+    /// outbox decided it, this shows it on the message, sends what may go now and saves.
+    fn record(&mut self, changes: impl IntoIterator<Item = DeliveryChange>, fx: &mut Effects) {
+        let mut changed = false;
+        for DeliveryChange { client_id, delivery } in changes {
+            changed = true;
+            if let Some(m) = self
+                .timeline
+                .position_by_client_id(&client_id)
+                .and_then(|i| self.timeline.get_mut(i))
+            {
+                m.delivery = Some(delivery);
+            }
+        }
+        if changed {
+            self.flush(fx);
+            fx.persist();
         }
     }
 
@@ -418,11 +388,7 @@ impl ChatState {
         self.conversation_id = Some(conversation_id.clone());
         self.status = Status::Active;
         if self.connected {
-            fx.send(ClientCommand::CatchUp {
-                conversation_id: conversation_id.clone(),
-                after_seq: self.timeline.watermark(),
-            });
-            self.catch_up_pending = true;
+            self.catch_up(conversation_id.clone(), self.timeline.watermark(), fx);
         }
         fx.notify(Notification::ConversationStarted { conversation_id });
         fx.persist();
@@ -482,8 +448,7 @@ impl ChatState {
                 }
                 match last {
                     Some(after_seq) if !complete && self.connected => {
-                        fx.send(ClientCommand::CatchUp { conversation_id, after_seq });
-                        self.catch_up_pending = true;
+                        self.catch_up(conversation_id, after_seq, fx);
                     }
                     _ => {}
                 }
@@ -509,21 +474,16 @@ impl ChatState {
                     fx.notify(Notification::TranscriptRequested { email });
                 }
             }
-            ServerEvent::Error { code, client_id: Some(client_id), .. }
-                if code == error_code::RATE_LIMITED =>
-            {
+            ServerEvent::Error {
+                code: ErrorCode::RateLimited, client_id: Some(client_id), ..
+            } => {
                 // Not a failure: the message waits and goes again after a pause.
                 self.outbox.back_off(&client_id, fx);
             }
             ServerEvent::Error { code, message, client_id: Some(client_id) } => {
-                if self.outbox.fail(&client_id, fx) {
-                    self.set_delivery(
-                        &client_id,
-                        Delivery::Failed { reason: FailReason::Rejected { code, message } },
-                    );
-                    self.flush(fx);
-                    fx.persist();
-                }
+                let reason = FailReason::Rejected { code, message };
+                let change = self.outbox.fail(&client_id, reason, fx);
+                self.record(change, fx);
             }
             // Session-level errors and pongs belong to the transport layer.
             ServerEvent::Error { client_id: None, .. } | ServerEvent::Pong { .. } => {}
@@ -618,12 +578,8 @@ impl ChatState {
         self.mark_read(fx);
         let gap = self.timeline.max_seq() > self.timeline.watermark();
         if gap && self.connected && !self.catch_up_pending && !self.outbox.any_in_flight() {
-            if let Some(id) = &self.conversation_id {
-                fx.send(ClientCommand::CatchUp {
-                    conversation_id: id.clone(),
-                    after_seq: self.timeline.watermark(),
-                });
-                self.catch_up_pending = true;
+            if let Some(id) = self.conversation_id.clone() {
+                self.catch_up(id, self.timeline.watermark(), fx);
             }
         }
     }
@@ -664,21 +620,8 @@ impl ChatState {
         // Nothing more will be accepted in this conversation: what was still on its
         // way becomes failed (kept, retryable in the next conversation) rather than
         // silently dropped.
-        let mut ended = Vec::new();
-        for entry in self.outbox.entries_mut().filter(|e| !e.failed) {
-            if entry.in_flight {
-                entry.in_flight = false;
-                fx.push(Effect::CancelAckTimer { client_id: entry.client_id.clone() });
-            }
-            entry.failed = true;
-            ended.push(entry.client_id.clone());
-        }
-        for client_id in ended {
-            self.set_delivery(
-                &client_id,
-                Delivery::Failed { reason: FailReason::ConversationEnded },
-            );
-        }
+        let changes = self.outbox.fail_all(&FailReason::ConversationEnded, fx);
+        self.record(changes, fx);
         fx.notify(Notification::ConversationClosed { conversation_id, reason });
         fx.persist();
     }
@@ -713,28 +656,4 @@ impl ChatState {
             self.last_typing_sent = Some(now);
         }
     }
-}
-
-/// Refuses locally what the server's decoder would refuse without naming the
-/// message (so it could never be acknowledged): the visitor sees a failed message
-/// with the same `too_large` code instead of three silent timeouts.
-fn local_rejection(
-    client_id: &str,
-    text: &str,
-    attachments: &[AttachmentRef],
-    quick_reply: Option<&str>,
-) -> Option<FailReason> {
-    let too_long = |s: &str, max: usize| s.len() > max && s.chars().count() > max;
-    let problem = if too_long(text, limits::MAX_TEXT_CHARS) {
-        Some(format!("text is longer than {} characters", limits::MAX_TEXT_CHARS))
-    } else if attachments.len() > limits::MAX_ATTACHMENTS {
-        Some(format!("more than {} attachments", limits::MAX_ATTACHMENTS))
-    } else if too_long(client_id, limits::MAX_ID_CHARS)
-        || quick_reply.is_some_and(|q| too_long(q, limits::MAX_LABEL_CHARS))
-    {
-        Some("message is malformed".to_owned())
-    } else {
-        None
-    };
-    problem.map(|message| FailReason::Rejected { code: error_code::TOO_LARGE.to_owned(), message })
 }

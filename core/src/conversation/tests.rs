@@ -1,6 +1,6 @@
 use super::*;
 use crate::protocol::{
-    error_code, limits, Attachment, Author, AuthorKind, ClientCommand, EndReason, QuickReply,
+    limits, Attachment, Author, AuthorKind, ClientCommand, EndReason, ErrorCode, QuickReply,
     ServerEvent, WireMessage,
 };
 
@@ -207,7 +207,7 @@ fn a_message_over_the_limits_fails_locally_with_too_large_and_is_kept() {
     assert!(sends(&fx).is_empty());
     match delivery(&chat, "k1") {
         Some(Delivery::Failed { reason: FailReason::Rejected { code, .. } }) => {
-            assert_eq!(code, error_code::TOO_LARGE)
+            assert_eq!(code, ErrorCode::TooLarge)
         }
         other => panic!("expected too_large, got {other:?}"),
     }
@@ -508,7 +508,7 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
     let fx = server(
         &mut chat,
         ServerEvent::Error {
-            code: error_code::BAD_REQUEST.into(),
+            code: ErrorCode::BadRequest,
             message: "slow down".into(),
             client_id: Some("k2".into()),
         },
@@ -518,7 +518,7 @@ fn a_server_error_naming_the_message_fails_it_and_retry_resends_it() {
         delivery(&chat, "k2"),
         Some(Delivery::Failed {
             reason: FailReason::Rejected {
-                code: "bad_request".into(),
+                code: ErrorCode::BadRequest,
                 message: "slow down".into()
             }
         })
@@ -547,7 +547,7 @@ fn errors_without_a_client_id_leave_messages_alone() {
     submit(&mut chat, "k2", "x");
     let fx = server(
         &mut chat,
-        ServerEvent::Error { code: "bad_request".into(), message: "?".into(), client_id: None },
+        ServerEvent::Error { code: ErrorCode::BadRequest, message: "?".into(), client_id: None },
     );
     assert!(fx.is_empty());
     assert_eq!(delivery(&chat, "k2"), Some(Delivery::Sending));
@@ -638,7 +638,7 @@ fn a_failed_message_is_not_resent_by_a_reconnect() {
     server(
         &mut chat,
         ServerEvent::Error {
-            code: "too_large".into(),
+            code: ErrorCode::TooLarge,
             message: "".into(),
             client_id: Some("k2".into()),
         },
@@ -919,7 +919,7 @@ fn restore_refuses_other_versions_and_garbage() {
 
 fn rate_limited(client_id: &str) -> ServerEvent {
     ServerEvent::Error {
-        code: error_code::RATE_LIMITED.into(),
+        code: ErrorCode::RateLimited,
         message: "too many frames; slow down and retry".into(),
         client_id: Some(client_id.into()),
     }
@@ -973,4 +973,22 @@ fn a_disconnect_during_the_rate_limit_pause_does_not_stall_the_queue() {
     chat.apply(ChatEvent::Disconnected);
     let fx = chat.apply(ChatEvent::Connected { now: 5_000 });
     assert_eq!(sent_messages(&fx), vec!["k2@c1"], "resent on the new connection at once");
+}
+
+#[test]
+fn a_message_paused_by_the_rate_limit_when_the_chat_ends_goes_out_when_retried_in_the_next() {
+    let mut chat = active();
+    submit(&mut chat, "k2", "two");
+    server(&mut chat, rate_limited("k2"));
+    server(
+        &mut chat,
+        ServerEvent::ConversationEnded { conversation_id: "c1".into(), reason: EndReason::Agent },
+    );
+    assert_eq!(
+        delivery(&chat, "k2"),
+        Some(Delivery::Failed { reason: FailReason::ConversationEnded })
+    );
+    chat.apply(ChatEvent::StartNewChat);
+    let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
+    assert_eq!(sent_messages(&fx), vec!["k2@-"], "the ended pause does not hold the queue");
 }

@@ -50,23 +50,6 @@ pub fn format(locale: Locale, msg: Msg, args: &[(&str, &str)]) -> String {
     fill(text(locale, msg), args)
 }
 
-/// The typical-response-time line named by its config key (e.g.
-/// `"response_time.few_minutes"`), or `None` for any other key, so a config can only
-/// ever pick one of these four lines.
-///
-/// # Example
-/// ```
-/// use sitechat_core::i18n::{response_time_text, Locale};
-/// assert_eq!(
-///     response_time_text(Locale::Fr, "response_time.few_minutes"),
-///     Some("Répond généralement en quelques minutes"),
-/// );
-/// assert_eq!(response_time_text(Locale::En, "composer.send"), None);
-/// ```
-pub fn response_time_text(locale: Locale, key: &str) -> Option<&'static str> {
-    Msg::from_key(key).filter(|m| m.is_response_time()).map(|m| text(locale, m))
-}
-
 /// The unread-badge label for `count` messages, in the locale's singular or plural.
 ///
 /// English uses the singular for exactly one; French for zero and one.
@@ -168,38 +151,37 @@ mod tests {
     }
 
     #[test]
-    fn response_times_by_key() {
+    fn response_times_by_their_config_value() {
+        use crate::config::ResponseTime;
         let cases = [
             (
-                "response_time.few_minutes",
+                ResponseTime::FewMinutes,
                 "Typically replies in a few minutes",
                 "Répond généralement en quelques minutes",
             ),
             (
-                "response_time.within_an_hour",
+                ResponseTime::WithinAnHour,
                 "Typically replies within an hour",
                 "Répond généralement en moins d’une heure",
             ),
             (
-                "response_time.few_hours",
+                ResponseTime::FewHours,
                 "Typically replies in a few hours",
                 "Répond généralement en quelques heures",
             ),
             (
-                "response_time.within_a_day",
+                ResponseTime::WithinADay,
                 "Typically replies within a day",
                 "Répond généralement dans la journée",
             ),
         ];
-        for (key, en, fr) in cases {
-            assert_eq!(response_time_text(Locale::En, key), Some(en));
-            assert_eq!(response_time_text(Locale::Fr, key), Some(fr));
+        for (time, en, fr) in cases {
+            assert_eq!(text(Locale::En, time.msg()), en);
+            assert_eq!(text(Locale::Fr, time.msg()), fr);
+            assert!(time.msg().key().starts_with("response_time."), "{time:?}");
         }
-        for key in
-            ["few_minutes", "response_time.", "", "launcher.open", "RESPONSE_TIME.FEW_MINUTES"]
-        {
-            assert_eq!(response_time_text(Locale::En, key), None, "{key:?}");
-        }
+        let lines = Msg::ALL.iter().filter(|m| m.key().starts_with("response_time.")).count();
+        assert_eq!(lines, cases.len(), "one catalogue line per response time");
     }
 
     #[test]

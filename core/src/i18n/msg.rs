@@ -186,17 +186,6 @@ impl Msg {
     pub fn from_key(key: &str) -> Option<Msg> {
         Msg::ALL.iter().copied().find(|m| m.key() == key)
     }
-
-    /// Whether this is one of the typical-response-time lines.
-    pub fn is_response_time(self) -> bool {
-        matches!(
-            self,
-            Msg::ResponseFewMinutes
-                | Msg::ResponseWithinAnHour
-                | Msg::ResponseFewHours
-                | Msg::ResponseWithinADay
-        )
-    }
 }
 
 #[cfg(test)]
@@ -210,16 +199,6 @@ mod tests {
         assert_eq!(keys.len(), Msg::ALL.len());
         for &m in Msg::ALL {
             assert_eq!(Msg::from_key(m.key()), Some(m));
-        }
-    }
-
-    #[test]
-    fn response_time_keys_share_a_prefix() {
-        let response_times: Vec<Msg> =
-            Msg::ALL.iter().copied().filter(|m| m.is_response_time()).collect();
-        assert_eq!(response_times.len(), 4);
-        for m in Msg::ALL {
-            assert_eq!(m.is_response_time(), m.key().starts_with("response_time."), "{m:?}");
         }
     }
 }

@@ -43,7 +43,7 @@ mod tests;
 pub mod wanted;
 
 use crate::backoff::reconnect_delay_ms;
-use crate::protocol::{error_code, ClientCommand, DecodeError, ServerEvent, PROTOCOL_VERSION};
+use crate::protocol::{ClientCommand, DecodeError, ErrorCode, ServerEvent, PROTOCOL_VERSION};
 
 /// A quiet connection is pinged once it has been silent this long.
 pub const PING_INTERVAL_MS: u32 = 25_000;
@@ -330,19 +330,25 @@ impl LinkMachine {
     }
 
     /// An `error` answering `hello`.
-    fn refused(&mut self, conn: ConnId, code: &str, message: &str, out: &mut Vec<LinkOutput>) {
+    fn refused(
+        &mut self,
+        conn: ConnId,
+        code: &ErrorCode,
+        message: &str,
+        out: &mut Vec<LinkOutput>,
+    ) {
         match code {
-            error_code::UNAUTHORIZED if self.token.is_some() => {
+            ErrorCode::Unauthorized if self.token.is_some() => {
                 self.token = None;
                 out.push(LinkOutput::Event(LinkEvent::TokenForgotten));
                 let hello = self.hello();
                 out.push(LinkOutput::Send { conn, frame: hello });
             }
-            error_code::UNAUTHORIZED => {
+            ErrorCode::Unauthorized => {
                 // Refused even as a new visitor: nothing to forget; back off and retry.
                 self.lost(format!("the backend refused a new session: {message}"), out);
             }
-            error_code::UNSUPPORTED_PROTOCOL => {
+            ErrorCode::UnsupportedProtocol => {
                 self.phase = LinkPhase::Stopped;
                 self.stop_keepalive(out);
                 out.push(LinkOutput::Cancel(LinkTimer::Retry));
@@ -351,7 +357,7 @@ impl LinkMachine {
             }
             _ => {
                 let event = ServerEvent::Error {
-                    code: code.to_owned(),
+                    code: code.clone(),
                     message: message.to_owned(),
                     client_id: None,
                 };

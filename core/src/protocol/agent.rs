@@ -14,6 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::decode::{parse_json, tagged, DecodeError, Obj};
+use super::error_code::ErrorCode;
 use super::limits::{
     MAX_ATTACHMENTS, MAX_EMAIL_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_HISTORY_MESSAGES,
     MAX_LABEL_CHARS, MAX_TEXT_CHARS, MAX_URL_CHARS,
@@ -280,8 +281,9 @@ pub enum AgentEvent {
     TeamPresence { team_available: bool },
     /// A transcript mail was queued for `email`.
     TranscriptQueued { conversation_id: String, email: String },
-    /// Something went wrong; `code` is one of [`error_code`](super::error_code).
-    Error { code: String, message: String, client_id: Option<String> },
+    /// Something went wrong; a `code` this crate does not know arrives as a custom
+    /// [`ErrorCode`].
+    Error { code: ErrorCode, message: String, client_id: Option<String> },
     /// Answer to `ping`.
     Pong { nonce: u64 },
 }
@@ -352,7 +354,7 @@ impl AgentEvent {
                 email: o.string("email", MAX_EMAIL_CHARS)?,
             }),
             "error" => Ok(AgentEvent::Error {
-                code: o.string("code", MAX_LABEL_CHARS)?,
+                code: ErrorCode::from(o.string("code", MAX_LABEL_CHARS)?),
                 message: o.string("message", MAX_ERROR_MESSAGE_CHARS)?,
                 client_id: o.opt_id("client_id")?,
             }),
@@ -479,7 +481,7 @@ mod tests {
             AgentEvent::AgentUpdated { agent },
             AgentEvent::TeamPresence { team_available: true },
             AgentEvent::TranscriptQueued { conversation_id: "c1".into(), email: "a@b.c".into() },
-            AgentEvent::Error { code: "not_found".into(), message: "no".into(), client_id: None },
+            AgentEvent::Error { code: ErrorCode::NotFound, message: "no".into(), client_id: None },
             AgentEvent::Pong { nonce: 1 },
         ];
         for e in events {

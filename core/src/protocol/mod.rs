@@ -14,13 +14,14 @@
 pub mod agent;
 mod client;
 mod decode;
-pub mod error_code;
+mod error_code;
 pub mod limits;
 pub mod message;
 mod server;
 
 pub use client::{ClientCommand, ResumePoint};
 pub use decode::{DecodeError, Problem};
+pub use error_code::ErrorCode;
 pub use message::{
     Attachment, AttachmentRef, Author, AuthorKind, EndReason, QuickReply, WireMessage,
 };

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::decode::{parse_json, tagged, DecodeError};
+use super::error_code::ErrorCode;
 use super::limits::{
     MAX_EMAIL_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_HISTORY_MESSAGES, MAX_LABEL_CHARS,
 };
@@ -45,9 +46,9 @@ pub enum ServerEvent {
     /// Confirms a `request_transcript`.
     TranscriptRequested { conversation_id: String, email: String },
     /// Something went wrong; `client_id` names the visitor message it concerns, if any.
-    /// `code` is one of [`error_code`](super::error_code) (others may appear; treat them
-    /// like `bad_request`).
-    Error { code: String, message: String, client_id: Option<String> },
+    /// A `code` this crate does not know arrives as a custom [`ErrorCode`]; treat it
+    /// like `bad_request`.
+    Error { code: ErrorCode, message: String, client_id: Option<String> },
     /// Answer to `ping`.
     Pong { nonce: u64 },
 }
@@ -113,7 +114,7 @@ impl ServerEvent {
                 email: o.string("email", MAX_EMAIL_CHARS)?,
             }),
             "error" => Ok(ServerEvent::Error {
-                code: o.string("code", MAX_LABEL_CHARS)?,
+                code: ErrorCode::from(o.string("code", MAX_LABEL_CHARS)?),
                 message: o.string("message", MAX_ERROR_MESSAGE_CHARS)?,
                 client_id: o.opt_id("client_id")?,
             }),

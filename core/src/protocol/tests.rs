@@ -87,7 +87,7 @@ fn every_event() -> Vec<ServerEvent> {
             email: "a@b.example".into(),
         },
         ServerEvent::Error {
-            code: error_code::RATE_LIMITED.into(),
+            code: ErrorCode::RateLimited,
             message: "slow down".into(),
             client_id: Some("k2".into()),
         },

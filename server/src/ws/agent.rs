@@ -18,15 +18,12 @@ use futures_util::StreamExt;
 use sitechat_core::protocol::agent::{
     AgentCommand, AgentEvent, AgentInfo, AgentStatus, MAX_LISTED_CONVERSATIONS,
 };
-use sitechat_core::protocol::error_code::{
-    BAD_REQUEST, CONVERSATION_ENDED, NOT_FOUND, RATE_LIMITED, TOO_LARGE,
-};
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
+use sitechat_core::protocol::ErrorCode;
 use sitechat_core::protocol::{EndReason, ServerEvent};
 
 use super::frame_error::{client_id_of, code_for};
 use super::rate_limit::TokenBucket;
-use super::visitor::SERVER_ERROR;
 use super::{write_frames, MAX_FRAME_BYTES, MAX_SOCKET_MESSAGE_BYTES};
 use crate::app::App;
 use crate::chat::{self, Refusal};
@@ -106,7 +103,7 @@ async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
         match next {
             Some(Ok(Message::Text(text))) => s.on_text(text.as_str()).await,
             Some(Ok(Message::Binary(_))) => {
-                s.error(BAD_REQUEST, "binary frames are not supported", None)
+                s.error(ErrorCode::BadRequest, "binary frames are not supported", None)
             }
             Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
             Some(Ok(_)) => {}
@@ -122,18 +119,14 @@ impl Session {
         let _ = self.tx.send(event.encode());
     }
 
-    fn error(&self, code: &str, message: &str, client_id: Option<String>) {
-        self.send(&AgentEvent::Error {
-            code: code.to_owned(),
-            message: message.to_owned(),
-            client_id,
-        });
+    fn error(&self, code: ErrorCode, message: &str, client_id: Option<String>) {
+        self.send(&AgentEvent::Error { code, message: message.to_owned(), client_id });
     }
 
     fn server_error(&self, e: &DbError, client_id: Option<String>) {
         tracing::error!("agent socket: {e}");
         self.error(
-            SERVER_ERROR,
+            ErrorCode::ServerError,
             "the server could not complete this request; try again",
             client_id,
         );
@@ -141,13 +134,13 @@ impl Session {
 
     fn refuse(&self, refusal: &Refusal, client_id: Option<String>) {
         match refusal {
-            Refusal::NotFound => self.error(NOT_FOUND, "no such conversation", client_id),
+            Refusal::NotFound => self.error(ErrorCode::NotFound, "no such conversation", client_id),
             Refusal::Ended => {
-                self.error(CONVERSATION_ENDED, "this conversation has ended", client_id)
+                self.error(ErrorCode::ConversationEnded, "this conversation has ended", client_id)
             }
-            Refusal::BadAttachment(m) => self.error(BAD_REQUEST, m, client_id),
+            Refusal::BadAttachment(m) => self.error(ErrorCode::BadRequest, m, client_id),
             Refusal::BadEmail => self.error(
-                BAD_REQUEST,
+                ErrorCode::BadRequest,
                 "send_transcript.email: not a usable e-mail address",
                 client_id,
             ),
@@ -158,11 +151,11 @@ impl Session {
         if text.len() > MAX_FRAME_BYTES {
             let message =
                 format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
-            return self.error(TOO_LARGE, &message, None);
+            return self.error(ErrorCode::TooLarge, &message, None);
         }
         if !self.bucket.take(Instant::now()) {
             return self.error(
-                RATE_LIMITED,
+                ErrorCode::RateLimited,
                 "too many frames; slow down and retry",
                 client_id_of(text),
             );
@@ -239,14 +232,14 @@ impl Session {
                     .await;
                 match done {
                     Ok(Ok(())) => self.broadcast_summary(conversation_id).await,
-                    Ok(Err(message)) => self.error(NOT_FOUND, message, None),
+                    Ok(Err(message)) => self.error(ErrorCode::NotFound, message, None),
                     Err(e) => self.server_error(&e, None),
                 }
             }
             AgentCommand::SendMessage { conversation_id, client_id, text, attachments } => {
                 if text.trim().is_empty() && attachments.is_empty() {
                     return self.error(
-                        BAD_REQUEST,
+                        ErrorCode::BadRequest,
                         "send_message.text: empty message",
                         Some(client_id),
                     );
@@ -324,9 +317,11 @@ impl Session {
             AgentCommand::CloseConversation { conversation_id } => {
                 match chat::end_conversation(&self.app, &conversation_id, EndReason::Agent).await {
                     Ok(true) => {}
-                    Ok(false) => {
-                        self.error(CONVERSATION_ENDED, "no open conversation with this id", None)
-                    }
+                    Ok(false) => self.error(
+                        ErrorCode::ConversationEnded,
+                        "no open conversation with this id",
+                        None,
+                    ),
                     Err(e) => self.server_error(&e, None),
                 }
             }

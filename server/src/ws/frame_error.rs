@@ -5,23 +5,23 @@
 //! the decoder's own, which names the field and never echoes more than a few
 //! characters of the input.
 
-use sitechat_core::protocol::error_code::{BAD_REQUEST, TOO_LARGE};
+use sitechat_core::protocol::ErrorCode;
 use sitechat_core::protocol::{DecodeError, Problem};
 
 /// The error code for a frame the decoder refused.
 ///
 /// ```
-/// use sitechat_core::protocol::ClientCommand;
+/// use sitechat_core::protocol::{ClientCommand, ErrorCode};
 /// use sitechat_server::ws::frame_error::code_for;
 /// let err = ClientCommand::decode("{}").unwrap_err();
-/// assert_eq!(code_for(&err), "bad_request");
+/// assert_eq!(code_for(&err), ErrorCode::BadRequest);
 /// ```
-pub fn code_for(err: &DecodeError) -> &'static str {
+pub fn code_for(err: &DecodeError) -> ErrorCode {
     match err.problem() {
         Problem::TooLong { .. } | Problem::TooMany { .. } | Problem::FrameTooLarge { .. } => {
-            TOO_LARGE
+            ErrorCode::TooLarge
         }
-        _ => BAD_REQUEST,
+        _ => ErrorCode::BadRequest,
     }
 }
 

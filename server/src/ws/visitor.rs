@@ -21,11 +21,8 @@ use axum::extract::State;
 use axum::response::Response;
 use futures_util::StreamExt;
 use sitechat_core::protocol::agent::AgentEvent;
-use sitechat_core::protocol::error_code::{
-    BAD_REQUEST, CONVERSATION_ENDED, NOT_FOUND, RATE_LIMITED, TOO_LARGE, UNAUTHORIZED,
-    UNSUPPORTED_PROTOCOL,
-};
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
+use sitechat_core::protocol::ErrorCode;
 use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
 
 use super::frame_error::{client_id_of, code_for};
@@ -37,10 +34,6 @@ use crate::clock::now_ms;
 use crate::db::{conversations, messages, visitors, DbError};
 use crate::hub::{ConnId, Outgoing};
 use crate::ids::{new_token, token_hash};
-
-/// The code of an `error` frame for a failure on the server's side; the widget
-/// treats it like `bad_request` and may retry.
-pub const SERVER_ERROR: &str = "server_error";
 
 /// Upgrades the request to a visitor socket.
 pub async fn handler(ws: WebSocketUpgrade, State(app): State<Arc<App>>) -> Response {
@@ -89,7 +82,7 @@ async fn run(app: Arc<App>, socket: WebSocket) {
             // when it reconnects).
             _ = overflow.overflowed() => break,
             _ = tokio::time::sleep_until(hello_deadline), if waiting_for_hello => {
-                s.error(UNAUTHORIZED, "hello: not received in time; closing", None);
+                s.error(ErrorCode::Unauthorized, "hello: not received in time; closing", None);
                 break;
             }
             next = stream.next() => next,
@@ -97,7 +90,7 @@ async fn run(app: Arc<App>, socket: WebSocket) {
         match next {
             Some(Ok(Message::Text(text))) => s.on_text(text.as_str()).await,
             Some(Ok(Message::Binary(_))) => {
-                s.error(BAD_REQUEST, "binary frames are not supported", None)
+                s.error(ErrorCode::BadRequest, "binary frames are not supported", None)
             }
             Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
             Some(Ok(_)) => {}
@@ -118,18 +111,14 @@ impl Session {
         let _ = self.tx.send(event.encode());
     }
 
-    fn error(&self, code: &str, message: &str, client_id: Option<String>) {
-        self.send(&ServerEvent::Error {
-            code: code.to_owned(),
-            message: message.to_owned(),
-            client_id,
-        });
+    fn error(&self, code: ErrorCode, message: &str, client_id: Option<String>) {
+        self.send(&ServerEvent::Error { code, message: message.to_owned(), client_id });
     }
 
     fn server_error(&self, e: &DbError, client_id: Option<String>) {
         tracing::error!("visitor socket: {e}");
         self.error(
-            SERVER_ERROR,
+            ErrorCode::ServerError,
             "the server could not complete this request; try again",
             client_id,
         );
@@ -139,11 +128,11 @@ impl Session {
         if text.len() > MAX_FRAME_BYTES {
             let message =
                 format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
-            return self.error(TOO_LARGE, &message, None);
+            return self.error(ErrorCode::TooLarge, &message, None);
         }
         if !self.bucket.take(Instant::now()) {
             return self.error(
-                RATE_LIMITED,
+                ErrorCode::RateLimited,
                 "too many frames; slow down and retry",
                 client_id_of(text),
             );
@@ -157,7 +146,11 @@ impl Session {
     async fn on_command(&mut self, command: ClientCommand) {
         let visitor_id = match (&command, &self.visitor) {
             (ClientCommand::Hello { .. }, Some(_)) => {
-                return self.error(BAD_REQUEST, "hello: already received on this connection", None)
+                return self.error(
+                    ErrorCode::BadRequest,
+                    "hello: already received on this connection",
+                    None,
+                )
             }
             (ClientCommand::Hello { session_token, protocol, page_url, resume, .. }, None) => {
                 return self
@@ -169,7 +162,7 @@ impl Session {
             }
             (_, None) => {
                 return self.error(
-                    UNAUTHORIZED,
+                    ErrorCode::Unauthorized,
                     &format!("{}: send hello first", command.type_name()),
                     None,
                 )
@@ -187,7 +180,7 @@ impl Session {
             } => {
                 if text.trim().is_empty() && attachments.is_empty() {
                     return self.error(
-                        BAD_REQUEST,
+                        ErrorCode::BadRequest,
                         "send_message.text: empty message",
                         Some(client_id),
                     );
@@ -260,13 +253,13 @@ impl Session {
 
     fn refuse(&self, refusal: &Refusal, client_id: Option<String>) {
         match refusal {
-            Refusal::NotFound => self.error(NOT_FOUND, "no such conversation", client_id),
+            Refusal::NotFound => self.error(ErrorCode::NotFound, "no such conversation", client_id),
             Refusal::Ended => {
-                self.error(CONVERSATION_ENDED, "this conversation has ended", client_id)
+                self.error(ErrorCode::ConversationEnded, "this conversation has ended", client_id)
             }
-            Refusal::BadAttachment(m) => self.error(BAD_REQUEST, m, client_id),
+            Refusal::BadAttachment(m) => self.error(ErrorCode::BadRequest, m, client_id),
             Refusal::BadEmail => self.error(
-                BAD_REQUEST,
+                ErrorCode::BadRequest,
                 "request_transcript.email: not a usable e-mail address",
                 client_id,
             ),
@@ -285,7 +278,7 @@ impl Session {
                 true
             }
             Ok(None) => {
-                self.error(NOT_FOUND, "no such conversation", None);
+                self.error(ErrorCode::NotFound, "no such conversation", None);
                 false
             }
             Err(e) => {
@@ -322,7 +315,7 @@ impl Session {
     ) {
         if protocol != PROTOCOL_VERSION {
             self.error(
-                UNSUPPORTED_PROTOCOL,
+                ErrorCode::UnsupportedProtocol,
                 &format!("hello.protocol: this server speaks version {PROTOCOL_VERSION}"),
                 None,
             );
