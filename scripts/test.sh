@@ -18,7 +18,11 @@ step "style: cargo fmt --check and clippy -D warnings (native and wasm)"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p sitechat --all-targets --features demo -- -D warnings
-echo "ok: formatted, and clippy has nothing to say"
+long=$(find src -name '*.rs' -exec awk -v max=400 'FNR == 1 && prev { if (n > max) print prev ": " n " lines" } { prev = FILENAME; n = FNR } END { if (n > max) print prev ": " n " lines" }' {} + )
+if [ -n "$long" ]; then
+  echo "files under src/ must stay within 400 lines (split them by concept):"; echo "$long"; exit 1
+fi
+echo "ok: formatted, clippy has nothing to say, no file under src/ over 400 lines"
 
 step "core: the pure crate stays free of browser dependencies"
 forbidden=$(cargo tree -p sitechat-core -e normal --prefix none | grep -E '^(web-sys|js-sys|wasm-bindgen|yew|gloo)' || true)
