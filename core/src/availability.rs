@@ -453,7 +453,7 @@ mod tests {
     #[test]
     fn bot_keeps_the_widget_visible() {
         let mut c = hours(json!([{ "days": "mon", "from": "09:00", "to": "17:00" }]), HIDE());
-        c.bot = Bot { enabled: true, collect_input: true };
+        c.bot = Bot { enabled: true, collect_input: true, flow: None };
         let d = evaluate(&c, at(Mon, 20, 0), TeamStatus::Unknown);
         assert_eq!(
             d.state,
@@ -504,7 +504,7 @@ mod tests {
                     outside_hours,
                     when_team_away,
                 },
-                bot: Bot { enabled: bot, collect_input: true },
+                bot: Bot { enabled: bot, collect_input: true, flow: None },
                 ..Config::default()
             })
     }

@@ -20,6 +20,7 @@
 pub mod availability;
 pub mod availability_recheck;
 pub mod backoff;
+pub mod bot;
 pub mod bytes;
 pub mod color;
 pub mod config;

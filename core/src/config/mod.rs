@@ -17,7 +17,7 @@ mod bot;
 mod error;
 mod options;
 mod profile;
-mod reader;
+pub(crate) mod reader;
 
 pub use appearance::{Appearance, Position, DEFAULT_THEME_COLOR};
 pub use availability::{

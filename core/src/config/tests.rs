@@ -92,7 +92,7 @@ fn full_example_parses_into_typed_values() {
     assert_eq!(typical_response_time, Some(ResponseTime::WithinAnHour));
     assert_eq!(outside_hours, AwayBehavior::AwayMessage("We're away — leave a message.".into()));
     assert_eq!(when_team_away, Some(AwayBehavior::ResponseTime));
-    assert_eq!(c.bot, Bot { enabled: true, collect_input: false });
+    assert_eq!(c.bot, Bot { enabled: true, collect_input: false, flow: None });
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn unknown_fields_are_reported_with_a_suggestion() {
     );
     assert_eq!(
         errors_of(json!({ "bot": { "zzz": 1 } })),
-        ["bot.zzz: unknown field (expected \"enabled\" or \"collect_input\")"]
+        ["bot.zzz: unknown field (expected \"enabled\", \"collect_input\" or \"flow\")"]
     );
 }
 

@@ -42,6 +42,15 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::SomeoneTyping => "Someone is typing…",
         Msg::MessageListLabel => "Messages",
         Msg::NewMessages => "New messages",
+        Msg::BotHandOff => "Connecting you with the team…",
+        Msg::BotNobodyAvailable => {
+            "Nobody from the team is available right now. Leave your e-mail address and we'll reply by e-mail."
+        }
+        Msg::BotNobodyAvailableKnown => {
+            "Nobody from the team is available right now: we'll reply by e-mail."
+        }
+        Msg::BotNotAnEmail => "That doesn't look like an e-mail address. Could you check it?",
+        Msg::BotReplyByEmail => "Thanks! We'll reply to {email} by e-mail.",
         Msg::You => "You",
         Msg::Bot => "Bot",
         Msg::LoadEarlier => "Load earlier messages",

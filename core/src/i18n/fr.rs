@@ -45,6 +45,17 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::SomeoneTyping => "Quelqu’un est en train d’écrire…",
         Msg::MessageListLabel => "Messages",
         Msg::NewMessages => "Nouveaux messages",
+        Msg::BotHandOff => "Je vous mets en relation avec l’équipe…",
+        Msg::BotNobodyAvailable => {
+            "Personne de l’équipe n’est disponible pour le moment. Laissez votre adresse e-mail et nous vous répondrons par e-mail."
+        }
+        Msg::BotNobodyAvailableKnown => {
+            "Personne de l’équipe n’est disponible pour le moment\u{a0}: nous vous répondrons par e-mail."
+        }
+        Msg::BotNotAnEmail => {
+            "Cela ne ressemble pas à une adresse e-mail. Pouvez-vous la vérifier\u{a0}?"
+        }
+        Msg::BotReplyByEmail => "Merci\u{a0}! Nous vous répondrons à {email} par e-mail.",
         Msg::You => "Vous",
         Msg::Bot => "Bot",
         Msg::LoadEarlier => "Charger les messages précédents",

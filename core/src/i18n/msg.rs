@@ -116,6 +116,17 @@ messages! {
     MessageListLabel => "messages.label",
     /// "New messages" — separator above the first unread message.
     NewMessages => "messages.new",
+    /// "Connecting you with the team…" — the bot hands the chat over.
+    BotHandOff => "bot.hand_off",
+    /// "Nobody from the team is available right now. Leave your e-mail address and we'll
+    /// reply by e-mail."
+    BotNobodyAvailable => "bot.nobody_available",
+    /// "Nobody from the team is available right now: we'll reply by e-mail."
+    BotNobodyAvailableKnown => "bot.nobody_available_known",
+    /// "That doesn't look like an e-mail address. Could you check it?"
+    BotNotAnEmail => "bot.not_an_email",
+    /// "Thanks! We'll reply to {email} by e-mail."
+    BotReplyByEmail => "bot.reply_by_email",
     /// "You" — the visitor as a sender.
     You => "messages.you",
     /// "Bot" — an automated sender.
