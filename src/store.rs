@@ -34,7 +34,7 @@ use sitechat_core::i18n::Locale;
 use sitechat_core::i18n::{format, text, Msg};
 use sitechat_core::mime::mime_allowed;
 use sitechat_core::protocol::{
-    Attachment, ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION,
+    Attachment, ClientCommand, ClientId, ResumePoint, ServerEvent, PROTOCOL_VERSION,
 };
 use sitechat_core::time::{instant_after_wall_minutes, UnixMillis, WallTime, Weekday};
 use sitechat_core::vec_map::VecMap;
@@ -77,7 +77,7 @@ pub struct Store {
     transport: Rc<dyn Transport>,
     session: RefCell<Option<Session>>,
     session_token: RefCell<Option<String>>,
-    ack_timers: RefCell<VecMap<String, Timeout>>,
+    ack_timers: RefCell<VecMap<ClientId, Timeout>>,
     persistence: Persistence,
     subscribers: RefCell<Vec<(u64, Subscriber)>>,
     next_subscriber: Cell<u64>,
@@ -581,7 +581,7 @@ impl Store {
     /// Sends a failed message again.
     pub fn retry(&self, client_id: String) {
         let now = self.now();
-        self.dispatch(ChatEvent::Retry { client_id, now });
+        self.dispatch(ChatEvent::Retry { client_id: client_id.into(), now });
     }
 
     /// After a chat ended: a fresh conversation.
@@ -764,13 +764,13 @@ impl Store {
 
 /// A fresh client id for a message: 128 random bits (the browser's crypto-quality
 /// `Math.random` is enough here: ids only need to be unique per visitor).
-pub fn new_client_id() -> String {
+pub fn new_client_id() -> ClientId {
     let mut id = String::with_capacity(32);
     for _ in 0..4 {
         let word = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
         id.push_str(&std::format!("{word:08x}"));
     }
-    id
+    ClientId::from(id)
 }
 
 fn page_url() -> String {
