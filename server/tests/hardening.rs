@@ -531,7 +531,7 @@ async fn a_flooding_visitor_is_limited_alone_and_recovers_after_a_pause() {
     for _ in 0..200 {
         match flooder.recv().await {
             ServerEvent::Pong { .. } => pongs += 1,
-            ServerEvent::Error { code, .. } if code == ErrorCode::RateLimited => limited += 1,
+            ServerEvent::Error { code: ErrorCode::RateLimited, .. } => limited += 1,
             other => panic!("{other:?}"),
         }
     }

@@ -140,7 +140,7 @@ async fn a_flood_is_rate_limited() {
     for _ in 0..6 {
         match v.recv().await {
             ServerEvent::Pong { .. } => pongs += 1,
-            ServerEvent::Error { code, .. } if code == ErrorCode::RateLimited => limited += 1,
+            ServerEvent::Error { code: ErrorCode::RateLimited, .. } => limited += 1,
             other => panic!("{other:?}"),
         }
     }
