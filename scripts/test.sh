@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every sitechat test: native core and server tests, the widget in headless Chromium
-# (wasm-bindgen-test), then end-to-end tests of the release build (Playwright), then the
+# Runs every sitechat test: first the style checks (rustfmt, clippy: a slip fails in
+# seconds), then native core and server tests, the widget in headless Chromium (wasm-bindgen-test), then end-to-end tests of the release build (Playwright), then the
 # chaos test (CI variant: 200 messages, 10 server restarts), then a short fuzzing smoke run (SITECHAT_FUZZ_SECONDS per target, default 25; 0 skips it).
 # Installs whatever is missing first (see scripts/ensure-tools.sh).
 set -euo pipefail
@@ -13,6 +13,16 @@ trap 'rm -rf "$logs"' EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # Sums "N passed" / "N failed" over every `test result:` line of a cargo log.
 count() { grep -E '^test result:' "$1" | sed -E "s/.* ([0-9]+) $2.*/\1/" | awk '{s+=$1} END {print s+0}'; }
+
+step "style: cargo fmt --check and clippy -D warnings (native and wasm)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p sitechat --all-targets --features demo -- -D warnings
+long=$(find src -name '*.rs' -exec awk -v max=400 'FNR == 1 && prev { if (n > max) print prev ": " n " lines" } { prev = FILENAME; n = FNR } END { if (n > max) print prev ": " n " lines" }' {} + )
+if [ -n "$long" ]; then
+  echo "files under src/ must stay within 400 lines (split them by concept):"; echo "$long"; exit 1
+fi
+echo "ok: formatted, clippy has nothing to say, no file under src/ over 400 lines"
 
 step "core: the pure crate stays free of browser dependencies"
 forbidden=$(cargo tree -p sitechat-core -e normal --prefix none | grep -E '^(web-sys|js-sys|wasm-bindgen|yew|gloo)' || true)

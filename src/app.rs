@@ -220,7 +220,7 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
                 <ChatEnded
                     {locale}
                     {reason}
-                    transcript_enabled={config.options.transcript_auto_send && chat.conversation_id().is_some()}
+                    transcript_enabled={chat.conversation_id().is_some()}
                     transcript_sent_to={store.transcript_sent_to().map(AttrValue::from)}
                     on_start_new={actions.start_new.clone()}
                     on_transcript={actions.transcript.clone()}

@@ -18,18 +18,22 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod availability;
+pub mod availability_recheck;
 pub mod backoff;
 pub mod bytes;
 pub mod color;
 pub mod config;
 pub mod conversation;
 pub mod email;
+pub mod file_check;
 pub mod hash;
 pub mod i18n;
 pub mod initials;
+pub mod link;
 pub mod linkify;
 pub mod memory_backend;
 pub mod mime;
 pub mod protocol;
 pub mod time;
+pub mod transcript;
 pub mod vec_map;

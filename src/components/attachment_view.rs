@@ -1,7 +1,7 @@
 //! An attachment in a message: an image preview, or a file chip with name and size.
 
 use sitechat_core::bytes::format_bytes;
-use sitechat_core::i18n::{format, text, Locale, Msg};
+use sitechat_core::i18n::{format, Locale, Msg};
 use sitechat_core::protocol::Attachment;
 use yew::prelude::*;
 
@@ -55,7 +55,7 @@ pub fn AttachmentView(props: &AttachmentViewProps) -> Html {
             };
             match url {
                 Some(url) => html! {
-                    <a class="sc-attachment sc-attachment--file" href={url} target="_blank" rel="noopener noreferrer" download={a.name.clone()} title={text(locale, Msg::DownloadFile)}>{ body }</a>
+                    <a class="sc-attachment sc-attachment--file" href={url} target="_blank" rel="noopener noreferrer" download={a.name.clone()} title={format(locale, Msg::DownloadFile, &[("name", &a.name)])}>{ body }</a>
                 },
                 None => html! { <span class="sc-attachment sc-attachment--file">{ body }</span> },
             }

@@ -2,7 +2,7 @@
 //! new line), the attachment button, pending attachments and the inline error.
 
 use sitechat_core::bytes::format_bytes;
-use sitechat_core::i18n::{text, Locale, Msg};
+use sitechat_core::i18n::{format, text, Locale, Msg};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -120,7 +120,7 @@ pub fn Composer(props: &ComposerProps) -> Html {
                         html! {
                             <li key={a.id} class={classes!("sc-pending__item", a.uploading.then_some("sc-pending__item--uploading"))}>
                                 <span class="sc-pending__name">{ a.name.clone() }</span>
-                                <span class="sc-pending__size">{ if a.uploading { text(locale, Msg::Uploading).to_owned() } else { format_bytes(locale, a.size) } }</span>
+                                <span class="sc-pending__size">{ if a.uploading { format(locale, Msg::Uploading, &[("name", &a.name)]) } else { format_bytes(locale, a.size) } }</span>
                                 <button type="button" class="sc-pending__remove" aria-label={format!("{} {}", text(locale, Msg::RemoveAttachment), a.name)} {onclick}>{ "×" }</button>
                             </li>
                         }

@@ -2,8 +2,8 @@
 //! messages where it stands (sending, sent, not sent with a retry button).
 
 use sitechat_core::conversation::{Delivery, FailReason, Message};
-use sitechat_core::i18n::{text, Locale, Msg};
-use sitechat_core::protocol::{AuthorKind, ErrorCode};
+use sitechat_core::i18n::{format, text, Locale, Msg};
+use sitechat_core::protocol::{limits, AuthorKind, ErrorCode};
 use yew::prelude::*;
 
 use super::attachment_view::AttachmentView;
@@ -39,9 +39,11 @@ pub fn MessageBubble(props: &MessageBubbleProps) -> Html {
         }
         Some(Delivery::Failed { reason }) => {
             let why = match reason {
-                FailReason::Rejected { code: ErrorCode::TooLarge, .. } => {
-                    Some(text(locale, Msg::MessageTooLong))
-                }
+                FailReason::Rejected { code: ErrorCode::TooLarge, .. } => Some(format(
+                    locale,
+                    Msg::MessageTooLong,
+                    &[("max", &limits::MAX_TEXT_CHARS.to_string())],
+                )),
                 _ => None,
             };
             let on_retry = props.on_retry.clone();

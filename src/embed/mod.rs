@@ -12,3 +12,4 @@ pub mod page_settings;
 pub mod page_widget;
 pub mod settings;
 pub mod viewport;
+pub mod widget_status;

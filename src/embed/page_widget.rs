@@ -19,13 +19,13 @@ use std::rc::{Rc, Weak};
 use serde_json::json;
 use sitechat_core::config::Config;
 use sitechat_core::conversation::Status;
-use wasm_bindgen::JsValue;
 
 use super::config_source::load_config;
 use super::early_launcher::retire;
 use super::event_bridge::{availability_name, to_js, EventBridge};
 use super::events::{EventName, Listeners};
 use super::page_settings::{alias_settings, read_page_settings, PageSettings};
+pub use super::widget_status::WidgetStatus;
 use crate::effects::persistence::Persistence;
 use crate::mount::{mount_with, page_locale, transport_from_settings, Mounted};
 use crate::store::Store;
@@ -63,29 +63,6 @@ enum Phase {
     Idle,
     Pending { waiting: Vec<Deferred> },
     Loaded(Loaded),
-}
-
-/// `widget.status()`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WidgetStatus {
-    pub loaded: bool,
-    pub pending: bool,
-    pub open: bool,
-    pub availability: &'static str,
-    pub unread_count: u32,
-}
-
-impl WidgetStatus {
-    /// The object `status()` returns to the page.
-    pub fn to_js(&self) -> JsValue {
-        to_js(&json!({
-            "loaded": self.loaded,
-            "pending": self.pending,
-            "open": self.open,
-            "availability": self.availability,
-            "unreadCount": self.unread_count,
-        }))
-    }
 }
 
 /// The page's one widget.

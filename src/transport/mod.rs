@@ -3,7 +3,7 @@
 //! A transport moves JSON text frames (see `docs/protocol.md`) and reports when its
 //! connection opens and closes; nothing more. Everything that makes delivery reliable —
 //! saying hello, reconnecting with backoff, catching up after a gap, the outbox with its
-//! acks and de-duplication — sits above the trait, once, in [`session`] and in the core's
+//! acks and de-duplication — sits above the trait, once, in [`link`] (driving the core's link machine) and in the core's
 //! conversation state machine, so every transport gets it for free. This mirrors ruma's
 //! small `HttpClient` trait with the typed protocol layered on top.
 //!
@@ -12,8 +12,8 @@
 //! JavaScript object from the page, so any backend can be wired without Rust).
 
 pub mod js_bridge;
+pub mod link;
 pub mod memory;
-pub mod session;
 pub mod websocket;
 
 use std::future::Future;

@@ -298,3 +298,16 @@ async fn ended_by_agent_and_by_bot_say_so() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_transcript_can_be_asked_for_even_without_automatic_sending() {
+    // `transcript_auto_send: false` only stops the automatic mail; the seed's
+    // transcript on request stays on offer once the chat has ended.
+    let h = Harness::new(r#"{"options":{"transcript_auto_send":false}}"#).await;
+    h.open().await;
+    h.send("bye").await;
+    h.wait_for("confirmed", |h| h.find(".sc-delivery--sent").is_some()).await;
+    h.agent.end_conversation(EndReason::Agent);
+    h.wait_for("the end", |h| h.find(".sc-ended").is_some()).await;
+    assert!(h.find(".sc-transcript__input").is_some(), "the transcript form is offered");
+}

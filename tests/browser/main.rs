@@ -18,5 +18,6 @@ mod long_history;
 mod persistence;
 mod support;
 mod time_labels;
+mod visible_text;
 mod widget;
 mod xss;

@@ -50,20 +50,12 @@ messages! {
     ChatWith => "window.chat_with",
     /// "Close"
     Close => "header.close",
-    /// "Minimise"
-    Minimise => "header.minimise",
     /// "Photo of {name}"
     AvatarOf => "header.avatar_of",
     /// "Book a meeting" — default text of the meetings link.
     BookMeeting => "header.book_meeting",
-    /// "Online"
-    StatusOnline => "header.status_online",
-    /// "Away"
-    StatusAway => "header.status_away",
     /// "We're away right now"
     AwayNow => "header.away_now",
-    /// "Leave a message and we'll get back to you as soon as we can."
-    AwayLeaveMessage => "header.away_leave_message",
 
     // Typical response time (availability line).
     /// "Typically replies in a few minutes"
@@ -112,8 +104,6 @@ messages! {
     NotSent => "delivery.not_sent",
     /// "Retry"
     Retry => "delivery.retry",
-    /// "Seen"
-    Seen => "delivery.seen",
 
     // Typing indicator.
     /// "{name} is typing…"
@@ -126,20 +116,12 @@ messages! {
     MessageListLabel => "messages.label",
     /// "New messages" — separator above the first unread message.
     NewMessages => "messages.new",
-    /// "New message from {name}" — announced to screen readers.
-    NewMessageFrom => "messages.new_from",
-    /// "Today" — day separator.
-    Today => "messages.today",
-    /// "Yesterday" — day separator.
-    Yesterday => "messages.yesterday",
     /// "You" — the visitor as a sender.
     You => "messages.you",
     /// "Bot" — an automated sender.
     Bot => "messages.bot",
     /// "Load earlier messages"
     LoadEarlier => "messages.load_earlier",
-    /// "Conversation started"
-    ConversationStarted => "messages.conversation_started",
     /// "Suggested replies" — accessible name of a bot's quick-reply buttons.
     QuickReplies => "messages.quick_replies",
 
@@ -164,28 +146,15 @@ messages! {
     InvalidEmail => "transcript.invalid_email",
     /// "Transcript sent to {email}"
     TranscriptSent => "transcript.sent",
-    /// "The transcript couldn't be sent"
-    TranscriptFailed => "transcript.failed",
     /// "Leave your e-mail to get our reply even if you leave this page"
     /// "Hi! 👋 Ask us anything — we're here to help." (the greeting of an empty chat)
     Welcome => "messages.welcome",
-    EmailCapturePrompt => "email_capture.prompt",
-    /// "Thanks! We'll reply to {email}"
-    EmailCaptured => "email_capture.done",
 
     // Connection.
-    /// "Connecting…"
-    Connecting => "connection.connecting",
-    /// "Reconnecting…"
-    Reconnecting => "connection.reconnecting",
     /// "You're offline — messages will be sent when you're back"
     Offline => "connection.offline",
-    /// "Back online"
-    BackOnline => "connection.back_online",
 
     // Errors.
-    /// "Something went wrong"
-    GenericError => "error.generic",
     /// "The chat couldn't load: {reason}"
     LoadFailed => "error.load_failed",
 
