@@ -15,8 +15,8 @@
 
 use crate::protocol::limits::MAX_HISTORY_MESSAGES;
 use crate::protocol::{
-    Attachment, Author, AuthorKind, ClientCommand, EndReason, ErrorCode, QuickReply, ServerEvent,
-    WireMessage, PROTOCOL_VERSION,
+    Attachment, Author, AuthorKind, ClientCommand, ClientId, ConversationId, EndReason, ErrorCode,
+    MessageId, QuickReply, ServerEvent, WireMessage, PROTOCOL_VERSION,
 };
 use crate::time::UnixMillis;
 use crate::vec_map::VecMap;
@@ -33,7 +33,7 @@ pub struct Outgoing {
 
 #[derive(Debug, Clone)]
 struct Conversation {
-    id: String,
+    id: ConversationId,
     visitor_id: String,
     messages: Vec<WireMessage>,
     ended: Option<EndReason>,
@@ -68,7 +68,7 @@ pub struct MemoryBackend {
     team_available: bool,
     agent: Author,
     bot: Author,
-    transcripts: Vec<(String, String)>,
+    transcripts: Vec<(ConversationId, String)>,
     /// Uploaded files by id, as the upload endpoint of a real server would keep them.
     uploads: VecMap<String, Attachment>,
 }
@@ -147,12 +147,12 @@ impl MemoryBackend {
     }
 
     /// The id of the conversation the agent side acts on: the newest one not ended.
-    pub fn current_conversation(&self) -> Option<&str> {
-        self.conversations.iter().rev().find(|c| c.ended.is_none()).map(|c| c.id.as_str())
+    pub fn current_conversation(&self) -> Option<&ConversationId> {
+        self.conversations.iter().rev().find(|c| c.ended.is_none()).map(|c| &c.id)
     }
 
     /// Transcript requests received, as (conversation id, e-mail).
-    pub fn transcripts(&self) -> &[(String, String)] {
+    pub fn transcripts(&self) -> &[(ConversationId, String)] {
         &self.transcripts
     }
 
@@ -160,7 +160,7 @@ impl MemoryBackend {
         to: ConnectionId,
         code: ErrorCode,
         message: &str,
-        client_id: Option<String>,
+        client_id: Option<ClientId>,
     ) -> Vec<Outgoing> {
         vec![Outgoing {
             to,
@@ -303,9 +303,7 @@ impl MemoryBackend {
                 let existing = self.conversations.iter().find_map(|c| {
                     (c.visitor_id == visitor_id)
                         .then(|| {
-                            c.messages
-                                .iter()
-                                .find(|m| m.client_id.as_deref() == Some(client_id.as_str()))
+                            c.messages.iter().find(|m| m.client_id.as_ref() == Some(&client_id))
                         })
                         .flatten()
                         .map(|m| (c.id.clone(), m.clone()))
@@ -356,7 +354,7 @@ impl MemoryBackend {
                         }
                     }
                     None => {
-                        let id = self.next("conv-");
+                        let id = ConversationId::from(self.next("conv-"));
                         self.conversations.push(Conversation {
                             id: id.clone(),
                             visitor_id: visitor_id.clone(),
@@ -381,7 +379,7 @@ impl MemoryBackend {
                         Some(client_id),
                     );
                 }
-                let message_id = self.next("msg-");
+                let message_id = MessageId::from(self.next("msg-"));
                 let conversation = &mut self.conversations[index];
                 let seq = conversation.messages.last().map_or(1, |m| m.seq + 1);
                 let message = WireMessage {
@@ -461,7 +459,7 @@ impl MemoryBackend {
         let Some(index) = self.conversations.iter().rposition(|c| c.ended.is_none()) else {
             return Vec::new();
         };
-        let id = self.next("msg-");
+        let id = MessageId::from(self.next("msg-"));
         let author = if as_bot { self.bot.clone() } else { self.agent.clone() };
         let conversation = &mut self.conversations[index];
         let seq = conversation.messages.last().map_or(1, |m| m.seq + 1);
@@ -536,7 +534,7 @@ mod tests {
 
     fn send(conversation_id: Option<&str>, client_id: &str, text: &str) -> ClientCommand {
         ClientCommand::SendMessage {
-            conversation_id: conversation_id.map(str::to_owned),
+            conversation_id: conversation_id.map(ConversationId::from),
             client_id: client_id.into(),
             text: text.into(),
             attachments: vec![],
@@ -590,7 +588,7 @@ mod tests {
         let alice = b.connect();
         b.receive(alice, hello(None, vec![]), 0);
         b.receive(alice, send(None, "a1", "secret"), 1);
-        let conv = b.current_conversation().map(str::to_owned).unwrap_or_default();
+        let conv = b.current_conversation().cloned().unwrap_or_else(|| "none".into());
         let mallory = b.connect();
         b.receive(mallory, hello(None, vec![]), 2);
         for cmd in [
@@ -612,7 +610,7 @@ mod tests {
         let c = b.connect();
         let token = welcome_token(&b.receive(c, hello(None, vec![]), 0));
         b.receive(c, send(None, "c1", "hi"), 1);
-        let conv = b.current_conversation().map(str::to_owned).unwrap_or_default();
+        let conv = b.current_conversation().cloned().unwrap_or_else(|| "none".into());
         b.disconnect(c);
         b.agent_sends(AgentMessage::text("hello!"), false, 2);
         b.agent_sends(AgentMessage::text("still there?"), false, 3);
@@ -683,7 +681,7 @@ mod tests {
             url: "blob:x".into(),
         });
         b.receive(c, with_file("c2"), 2);
-        let conv = b.current_conversation().map(str::to_owned).unwrap_or_default();
+        let conv = b.current_conversation().cloned().unwrap_or_else(|| "none".into());
         let stored =
             b.messages(&conv).and_then(|m| m.first()).map(|m| m.attachments[0].url.clone());
         assert_eq!(stored.as_deref(), Some("blob:x"));
@@ -712,7 +710,7 @@ mod tests {
         for i in 0..250 {
             b.agent_sends(AgentMessage::text(format!("m{i}")), false, i);
         }
-        let conv = b.current_conversation().map(str::to_owned).unwrap_or_default();
+        let conv = b.current_conversation().cloned().unwrap_or_else(|| "none".into());
         let out = b.receive(c, ClientCommand::CatchUp { conversation_id: conv, after_seq: 0 }, 1);
         let sizes: Vec<(usize, bool)> = out
             .iter()

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 use sitechat_core::protocol::agent::{AgentEvent, ConversationStatus, ConversationSummary};
-use sitechat_core::protocol::{Attachment, AttachmentRef, EndReason, ServerEvent};
+use sitechat_core::protocol::{Attachment, AttachmentRef, ConversationId, EndReason, ServerEvent};
 
 use crate::app::App;
 use crate::clock::now_ms;
@@ -130,7 +130,7 @@ pub async fn visitor_post(
         .await?;
     if let Ok(posted) = &result {
         if posted.fresh {
-            let conversation_id = posted.stored.conversation_id.clone();
+            let conversation_id = ConversationId::from(posted.stored.conversation_id.clone());
             app.hub.to_visitor(
                 visitor_id,
                 &ServerEvent::Message {
@@ -204,7 +204,7 @@ pub async fn agent_post(
         .await?;
     Ok(result.map(|(posted, visitor_id)| {
         let Some(visitor_id) = visitor_id else { return posted };
-        let conversation_id = posted.stored.conversation_id.clone();
+        let conversation_id = ConversationId::from(posted.stored.conversation_id.clone());
         app.hub.to_visitor(
             &visitor_id,
             &ServerEvent::Message {
@@ -257,7 +257,7 @@ pub async fn end_conversation(
     let Some((visitor_id, summary, mailed)) = ended else { return Ok(false) };
     app.hub.to_visitor(
         &visitor_id,
-        &ServerEvent::ConversationEnded { conversation_id: conversation_id.to_owned(), reason },
+        &ServerEvent::ConversationEnded { conversation_id: conversation_id.into(), reason },
     );
     if let Some(summary) = summary {
         app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation: summary });

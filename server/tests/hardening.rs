@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{http, login, HttpResponse, TestServer, Visitor, PASSWORD};
 use futures_util::{SinkExt, StreamExt};
-use sitechat_core::protocol::{ClientCommand, ErrorCode, ResumePoint, ServerEvent};
+use sitechat_core::protocol::{ClientCommand, ConversationId, ErrorCode, ResumePoint, ServerEvent};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -23,14 +23,14 @@ const PNG: &[u8] =
 
 fn error_of(e: ServerEvent) -> Option<(ErrorCode, Option<String>)> {
     match e {
-        ServerEvent::Error { code, client_id, .. } => Some((code, client_id)),
+        ServerEvent::Error { code, client_id, .. } => Some((code, client_id.map(String::from))),
         _ => None,
     }
 }
 
 fn send_message(conversation_id: Option<&str>, client_id: &str, text: &str) -> ClientCommand {
     ClientCommand::SendMessage {
-        conversation_id: conversation_id.map(str::to_owned),
+        conversation_id: conversation_id.map(ConversationId::from),
         client_id: client_id.into(),
         text: text.into(),
         attachments: vec![],
@@ -186,7 +186,7 @@ async fn guessed_session_tokens_never_reach_an_existing_visitor() {
         format!("{token}A"),
         token.to_uppercase(),
         a.visitor_id.clone(),
-        conv_a.clone(),
+        conv_a.to_string(),
         "A".repeat(43),
         "null".into(),
     ]);
@@ -838,7 +838,7 @@ async fn every_acknowledged_message_survives_kill_9_mid_write() {
                     .await;
                     match answer {
                         Ok(Some(Some((c, seq)))) => {
-                            conv = Some(c);
+                            conv = Some(c.into_string());
                             acks.push((client_id, seq));
                         }
                         // Rate limited: wait for the bucket to refill, then go on.

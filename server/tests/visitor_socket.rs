@@ -8,7 +8,7 @@ use sitechat_core::protocol::{ClientCommand, ErrorCode, ResumePoint, ServerEvent
 
 fn error_code(e: ServerEvent) -> Option<(ErrorCode, Option<String>)> {
     match e {
-        ServerEvent::Error { code, client_id, .. } => Some((code, client_id)),
+        ServerEvent::Error { code, client_id, .. } => Some((code, client_id.map(String::from))),
         _ => None,
     }
 }

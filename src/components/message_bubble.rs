@@ -47,7 +47,7 @@ pub fn MessageBubble(props: &MessageBubbleProps) -> Html {
                 _ => None,
             };
             let on_retry = props.on_retry.clone();
-            let client_id = m.client_id.clone().unwrap_or_default();
+            let client_id = m.client_id.as_deref().unwrap_or_default().to_owned();
             let onclick = Callback::from(move |_: MouseEvent| on_retry.emit(client_id.clone()));
             html! {
                 <span class="sc-delivery sc-delivery--failed" role="status">

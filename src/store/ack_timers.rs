@@ -8,20 +8,21 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use sitechat_core::protocol::ClientId;
 use sitechat_core::vec_map::VecMap;
 
 /// What to do when a message's ack timer fires (given its client id).
-pub type OnAckTimeout = Rc<dyn Fn(String)>;
+pub type OnAckTimeout = Rc<dyn Fn(ClientId)>;
 
 /// One timer per message waiting for its `ack`.
 #[derive(Default)]
 pub struct AckTimers {
-    timers: Rc<RefCell<VecMap<String, Timeout>>>,
+    timers: Rc<RefCell<VecMap<ClientId, Timeout>>>,
 }
 
 impl AckTimers {
     /// (Re)arms the timer of `client_id`.
-    pub fn arm(&self, client_id: String, after_ms: u32, on_timeout: OnAckTimeout) {
+    pub fn arm(&self, client_id: ClientId, after_ms: u32, on_timeout: OnAckTimeout) {
         let timers = Rc::downgrade(&self.timers);
         let id = client_id.clone();
         let timer = Timeout::new(after_ms, move || {
@@ -34,7 +35,7 @@ impl AckTimers {
     }
 
     /// Cancels the timer of `client_id`, if it runs.
-    pub fn cancel(&self, client_id: &String) {
+    pub fn cancel(&self, client_id: &ClientId) {
         self.timers.borrow_mut().remove(client_id);
     }
 }

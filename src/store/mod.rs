@@ -47,7 +47,7 @@ use sitechat_core::conversation::{ChatEvent, ChatState, Effect};
 use sitechat_core::i18n::Locale;
 use sitechat_core::link::wanted::link_wanted;
 use sitechat_core::link::LinkEvent;
-use sitechat_core::protocol::ServerEvent;
+use sitechat_core::protocol::{ClientId, ServerEvent};
 use sitechat_core::time::UnixMillis;
 use sitechat_core::transcript::TranscriptRequest;
 
@@ -226,7 +226,7 @@ impl Store {
             Effect::Send(command) => self.link.send(command),
             Effect::ArmAckTimer { client_id, after_ms } => {
                 let me = self.me.clone();
-                let on_timeout = Rc::new(move |client_id: String| {
+                let on_timeout = Rc::new(move |client_id: ClientId| {
                     if let Some(store) = me.upgrade() {
                         let now = store.now();
                         store.dispatch(ChatEvent::AckTimeout { client_id, now });

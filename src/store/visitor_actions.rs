@@ -6,6 +6,7 @@
 use sitechat_core::conversation::{ChatEvent, ChatState};
 use sitechat_core::i18n::{format, Msg};
 use sitechat_core::link::wanted::adopt;
+use sitechat_core::protocol::ClientId;
 
 use super::{ComposerState, Store};
 
@@ -78,7 +79,7 @@ impl Store {
     /// Sends a failed message again.
     pub fn retry(&self, client_id: String) {
         let now = self.now();
-        self.dispatch(ChatEvent::Retry { client_id, now });
+        self.dispatch(ChatEvent::Retry { client_id: client_id.into(), now });
     }
 
     /// After a chat ended: a fresh conversation.
@@ -211,11 +212,11 @@ impl Store {
 
 /// A fresh client id for a message: 128 random bits (the browser's crypto-quality
 /// `Math.random` is enough here: ids only need to be unique per visitor).
-pub fn new_client_id() -> String {
+pub fn new_client_id() -> ClientId {
     let mut id = String::with_capacity(32);
     for _ in 0..4 {
         let word = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
         id.push_str(&std::format!("{word:08x}"));
     }
-    id
+    ClientId::from(id)
 }

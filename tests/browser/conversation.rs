@@ -21,8 +21,7 @@ async fn a_sent_message_shows_at_once_then_is_confirmed_and_the_agent_replies() 
     assert_eq!(h.text_of(".sc-composer__input"), "", "the composer is cleared");
     h.wait_for("the message is confirmed", |h| h.find(".sc-delivery--sent").is_some()).await;
     assert_eq!(h.text_of(".sc-delivery--sent"), "Sent");
-    let conversation =
-        h.store().chat().conversation_id().map(str::to_owned).expect("a conversation");
+    let conversation = h.store().chat().conversation_id().cloned().expect("a conversation");
     assert_eq!(
         h.agent.with_backend(|b| b.messages(&conversation).map(|m| m.len())),
         Some(1),
@@ -113,7 +112,7 @@ async fn messages_written_offline_are_delivered_after_reconnecting() {
     h.agent.set_reachable(true);
     h.store().page_visible(true);
     h.wait_for("delivered after reconnecting", |h| h.find(".sc-delivery--sending").is_none()).await;
-    let conversation = h.store().chat().conversation_id().map(str::to_owned).expect("conversation");
+    let conversation = h.store().chat().conversation_id().cloned().expect("conversation");
     let texts = h.agent.with_backend(|b| {
         b.messages(&conversation).map(|m| m.iter().map(|m| m.text.clone()).collect::<Vec<_>>())
     });

@@ -43,7 +43,7 @@ fn saved_conversation(n: u64) -> ChatState {
 /// Agent Ada's message number `seq`, a minute after the one before it.
 fn from_ada(seq: u64, text: &str) -> WireMessage {
     WireMessage {
-        id: format!("m{seq}"),
+        id: format!("m{seq}").into(),
         seq,
         client_id: None,
         author: Author { kind: AuthorKind::Agent, name: Some("Ada".into()), avatar_url: None },

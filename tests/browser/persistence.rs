@@ -93,8 +93,7 @@ async fn another_tab_saving_the_conversation_is_followed() {
     tab_b.open().await;
     assert_eq!(tab_b.texts_of(".sc-bubble__text"), ["sent from tab A"]);
     // Both tabs hold one copy; the backend stored one.
-    let conversation =
-        tab_a.store().chat().conversation_id().map(str::to_owned).expect("conversation");
+    let conversation = tab_a.store().chat().conversation_id().cloned().expect("conversation");
     tab_b.wait_for("settled", |h| h.find(".sc-delivery--sending").is_none()).await;
     assert_eq!(tab_a.agent.with_backend(|b| b.messages(&conversation).map(|m| m.len())), Some(1));
     // Namespaces are shared: only one harness may clear them.

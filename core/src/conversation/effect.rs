@@ -8,7 +8,7 @@
 //! - the widget runs effects in one place and owns their resources: arming a timer
 //!   for a client id replaces any timer already armed for it.
 
-use crate::protocol::{ClientCommand, EndReason};
+use crate::protocol::{ClientCommand, ClientId, ConversationId, EndReason};
 
 use super::message::Message;
 
@@ -19,9 +19,9 @@ pub enum Effect {
     Send(ClientCommand),
     /// Start (or restart) the acknowledgement timer of a visitor message; when it
     /// fires, feed back [`ChatEvent::AckTimeout`](super::ChatEvent::AckTimeout).
-    ArmAckTimer { client_id: String, after_ms: u32 },
+    ArmAckTimer { client_id: ClientId, after_ms: u32 },
     /// Stop that timer: the message was acknowledged, failed, or the link dropped.
-    CancelAckTimer { client_id: String },
+    CancelAckTimer { client_id: ClientId },
     /// Save the state (see [`ChatState::save`](super::ChatState::save)).
     Persist,
     /// Tell the page (JS events) or the screen reader.
@@ -32,10 +32,10 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notification {
     ConversationStarted {
-        conversation_id: String,
+        conversation_id: ConversationId,
     },
     ConversationClosed {
-        conversation_id: String,
+        conversation_id: ConversationId,
         reason: EndReason,
     },
     UnreadCountChanged {

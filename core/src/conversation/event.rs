@@ -4,7 +4,7 @@
 //! by the caller, so applying the same events to the same state always gives the
 //! same state and effects.
 
-use crate::protocol::{Attachment, ServerEvent};
+use crate::protocol::{Attachment, ClientId, ServerEvent};
 use crate::time::UnixMillis;
 
 /// An input to [`ChatState::apply`](super::ChatState::apply).
@@ -13,7 +13,7 @@ pub enum ChatEvent {
     /// The visitor sent the composer's content. `attachments` are already uploaded.
     /// Whitespace-only text without attachments is ignored; text is trimmed.
     Submit {
-        client_id: String,
+        client_id: ClientId,
         text: String,
         attachments: Vec<Attachment>,
         now: UnixMillis,
@@ -21,19 +21,19 @@ pub enum ChatEvent {
     /// The visitor clicked a quick-reply button: sent like a message whose text is the
     /// label, with `quick_reply` = value. Allowed even when the composer is disabled.
     QuickReply {
-        client_id: String,
+        client_id: ClientId,
         label: String,
         value: String,
         now: UnixMillis,
     },
     /// The visitor asked to retry a failed message.
     Retry {
-        client_id: String,
+        client_id: ClientId,
         now: UnixMillis,
     },
     /// The ack timer armed by [`Effect::ArmAckTimer`](super::Effect::ArmAckTimer) fired.
     AckTimeout {
-        client_id: String,
+        client_id: ClientId,
         now: UnixMillis,
     },
     /// The transport is connected and has said `hello` (and received `welcome`).

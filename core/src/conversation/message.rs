@@ -8,16 +8,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Attachment, Author, AuthorKind, ErrorCode, QuickReply, WireMessage};
+use crate::protocol::{
+    Attachment, Author, AuthorKind, ClientId, ErrorCode, MessageId, QuickReply, WireMessage,
+};
 use crate::time::UnixMillis;
 
 /// One entry of the conversation view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     /// The server's id, once known.
-    pub id: Option<String>,
+    pub id: Option<MessageId>,
     /// The id this widget gave its own message; also present on echoes of it.
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     /// Position in the conversation, once known.
     pub seq: Option<u64>,
     pub author: Author,
@@ -40,7 +42,7 @@ pub enum Delivery {
     /// Shown at once and queued or in flight; keeps being retried.
     Sending,
     /// Stored by the server.
-    Sent { message_id: String, seq: u64 },
+    Sent { message_id: MessageId, seq: u64 },
     /// Given up for now; the visitor may retry it (it stays in the outbox).
     Failed { reason: FailReason },
 }

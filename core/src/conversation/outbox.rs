@@ -22,7 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{limits, AttachmentRef, ClientCommand, ErrorCode};
+use crate::protocol::{limits, AttachmentRef, ClientCommand, ClientId, ConversationId, ErrorCode};
 
 use super::effect::{Effect, Effects};
 use super::message::{Delivery, FailReason};
@@ -48,7 +48,7 @@ pub struct Outbox {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "SavedEntry", into = "SavedEntry")]
 pub(crate) struct OutboxEntry {
-    client_id: String,
+    client_id: ClientId,
     text: String,
     attachments: Vec<AttachmentRef>,
     quick_reply: Option<String>,
@@ -85,7 +85,7 @@ impl EntryState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use = "the message must show its new delivery"]
 pub(crate) struct DeliveryChange {
-    pub(crate) client_id: String,
+    pub(crate) client_id: ClientId,
     pub(crate) delivery: Delivery,
 }
 
@@ -106,7 +106,7 @@ pub(crate) enum Timeout {
 /// The saved form of an [`OutboxEntry`] (see there).
 #[derive(Serialize, Deserialize)]
 struct SavedEntry {
-    client_id: String,
+    client_id: ClientId,
     text: String,
     attachments: Vec<AttachmentRef>,
     quick_reply: Option<String>,
@@ -157,7 +157,7 @@ impl From<OutboxEntry> for SavedEntry {
 
 impl OutboxEntry {
     pub(crate) fn new(
-        client_id: String,
+        client_id: ClientId,
         text: String,
         attachments: Vec<AttachmentRef>,
         quick_reply: Option<String>,
@@ -173,9 +173,9 @@ impl OutboxEntry {
         }
     }
 
-    fn command(&self, conversation_id: Option<&str>) -> ClientCommand {
+    fn command(&self, conversation_id: Option<&ConversationId>) -> ClientCommand {
         ClientCommand::SendMessage {
-            conversation_id: conversation_id.map(str::to_owned),
+            conversation_id: conversation_id.cloned(),
             client_id: self.client_id.clone(),
             text: self.text.clone(),
             attachments: self.attachments.clone(),
@@ -185,7 +185,7 @@ impl OutboxEntry {
     }
 
     /// Sends the entry (again) and arms its timer, keeping its count of timeouts.
-    fn send(&mut self, timeouts: u32, conversation_id: Option<&str>, fx: &mut Effects) {
+    fn send(&mut self, timeouts: u32, conversation_id: Option<&ConversationId>, fx: &mut Effects) {
         self.state = EntryState::InFlight { timeouts };
         fx.send(self.command(conversation_id));
         fx.push(Effect::ArmAckTimer {
@@ -225,7 +225,7 @@ impl OutboxEntry {
             Some(format!("text is longer than {} characters", limits::MAX_TEXT_CHARS))
         } else if self.attachments.len() > limits::MAX_ATTACHMENTS {
             Some(format!("more than {} attachments", limits::MAX_ATTACHMENTS))
-        } else if too_long(&self.client_id, limits::MAX_ID_CHARS)
+        } else if too_long(self.client_id.as_str(), limits::MAX_ID_CHARS)
             || self.quick_reply.as_deref().is_some_and(|q| too_long(q, limits::MAX_LABEL_CHARS))
         {
             Some("message is malformed".to_owned())
@@ -267,8 +267,8 @@ impl Outbox {
     }
 
     /// Client ids in sending order.
-    pub fn client_ids(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.client_id.as_str())
+    pub fn client_ids(&self) -> impl Iterator<Item = &ClientId> {
+        self.entries.iter().map(|e| &e.client_id)
     }
 
     /// Adds a message the visitor just wrote; returns the delivery it shows (failed at
@@ -312,7 +312,7 @@ impl Outbox {
 
     /// Sends every entry that may go now (see the head-of-line rule in the module
     /// docs), arming a timer for each. Call only while connected.
-    pub(crate) fn flush(&mut self, conversation_id: Option<&str>, fx: &mut Effects) {
+    pub(crate) fn flush(&mut self, conversation_id: Option<&ConversationId>, fx: &mut Effects) {
         if conversation_id.is_none() && self.any_in_flight() {
             return;
         }
@@ -336,7 +336,7 @@ impl Outbox {
     pub(crate) fn ack_timeout(
         &mut self,
         client_id: &str,
-        conversation_id: Option<&str>,
+        conversation_id: Option<&ConversationId>,
         fx: &mut Effects,
     ) -> Timeout {
         let Some(entry) = self.get_mut(client_id) else {
@@ -436,7 +436,9 @@ mod tests {
         effects
             .into_iter()
             .filter_map(|e| match e {
-                Effect::Send(ClientCommand::SendMessage { client_id, .. }) => Some(client_id),
+                Effect::Send(ClientCommand::SendMessage { client_id, .. }) => {
+                    Some(client_id.into_string())
+                }
                 _ => None,
             })
             .collect()
@@ -444,6 +446,7 @@ mod tests {
 
     #[test]
     fn without_a_conversation_only_the_oldest_unfailed_entry_flies() {
+        let c1 = ConversationId::from("c1");
         let mut o = outbox(&["a", "b", "c"]);
         let _ = o.fail("a", FailReason::NoAck, &mut Effects::default());
         let mut fx = Effects::default();
@@ -453,14 +456,15 @@ mod tests {
         o.flush(None, &mut fx);
         assert!(sent_ids(fx.finish()).is_empty(), "b is still in flight");
         let mut fx = Effects::default();
-        o.flush(Some("c1"), &mut fx);
+        o.flush(Some(&c1), &mut fx);
         assert_eq!(sent_ids(fx.finish()), vec!["c"]);
     }
 
     #[test]
     fn landing_cancels_every_timer_and_allows_a_resend() {
+        let c1 = ConversationId::from("c1");
         let mut o = outbox(&["a", "b"]);
-        o.flush(Some("c1"), &mut Effects::default());
+        o.flush(Some(&c1), &mut Effects::default());
         let mut fx = Effects::default();
         o.land_all(&mut fx);
         assert_eq!(
@@ -471,7 +475,7 @@ mod tests {
             ]
         );
         let mut fx = Effects::default();
-        o.flush(Some("c1"), &mut fx);
+        o.flush(Some(&c1), &mut fx);
         assert_eq!(sent_ids(fx.finish()), vec!["a", "b"]);
     }
 
@@ -479,6 +483,7 @@ mod tests {
     /// resent (and a failed entry is not), and what is saved now they can read.
     #[test]
     fn an_outbox_is_saved_in_the_shape_older_widgets_read_and_wrote() {
+        let c1 = ConversationId::from("c1");
         let old = r#"{"entries":[
             {"client_id":"a","text":"t","attachments":[],"quick_reply":null,"page_url":null,"timeouts":2,"failed":false},
             {"client_id":"b","text":"t","attachments":[],"quick_reply":null,"page_url":null,"timeouts":3,"failed":true}
@@ -486,12 +491,12 @@ mod tests {
         let mut o: Outbox = serde_json::from_str(old).unwrap_or_default();
         assert_eq!(o.len(), 2);
         let mut fx = Effects::default();
-        o.flush(Some("c1"), &mut fx);
+        o.flush(Some(&c1), &mut fx);
         assert_eq!(sent_ids(fx.finish()), vec!["a"]);
         // `a` had two timeouts before the reload: the next one is its last.
-        let last = o.ack_timeout("a", Some("c1"), &mut Effects::default());
+        let last = o.ack_timeout("a", Some(&c1), &mut Effects::default());
         assert!(matches!(last, Timeout::Failed(_)), "{last:?}");
-        assert_eq!(o.ack_timeout("a", Some("c1"), &mut Effects::default()), Timeout::Stale);
+        assert_eq!(o.ack_timeout("a", Some(&c1), &mut Effects::default()), Timeout::Stale);
         let saved = serde_json::to_string(&o).unwrap_or_default();
         assert_eq!(
             saved,

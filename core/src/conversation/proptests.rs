@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use super::*;
-use crate::protocol::{Author, AuthorKind, ClientCommand, ServerEvent, WireMessage};
+use crate::protocol::{
+    Author, AuthorKind, ClientCommand, ClientId, ConversationId, ServerEvent, WireMessage,
+};
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -46,15 +48,15 @@ fn op() -> impl Strategy<Value = Op> {
 /// A minimal honest server: one conversation, idempotent on client ids.
 #[derive(Default)]
 struct Server {
-    conversation: Option<String>,
+    conversation: Option<ConversationId>,
     log: Vec<WireMessage>,
 }
 
 impl Server {
-    fn append(&mut self, client_id: Option<String>, kind: AuthorKind) -> WireMessage {
+    fn append(&mut self, client_id: Option<ClientId>, kind: AuthorKind) -> WireMessage {
         let seq = self.log.len() as u64 + 1;
         let message = WireMessage {
-            id: format!("m{seq}"),
+            id: format!("m{seq}").into(),
             seq,
             client_id,
             author: Author { kind, name: None, avatar_url: None },
@@ -120,8 +122,8 @@ struct World {
     connected: bool,
     /// Server → visitor frames in transit.
     wire: Vec<ServerEvent>,
-    timers: BTreeSet<String>,
-    submitted: Vec<String>,
+    timers: BTreeSet<ClientId>,
+    submitted: Vec<ClientId>,
     agent_messages: usize,
 }
 
@@ -160,7 +162,7 @@ impl World {
     fn run(&mut self, op: Op) {
         match op {
             Op::Submit => {
-                let id = format!("k{}", self.submitted.len());
+                let id = ClientId::from(format!("k{}", self.submitted.len()));
                 self.submitted.push(id.clone());
                 self.apply(ChatEvent::Submit {
                     client_id: id,
@@ -206,12 +208,12 @@ impl World {
                 }
             }
             Op::Retry { pick } => {
-                let failed: Vec<String> = self
+                let failed: Vec<ClientId> = self
                     .chat
                     .messages()
                     .iter()
                     .filter(|m| m.is_failed())
-                    .map(|m| m.key().to_owned())
+                    .map(|m| ClientId::from(m.key()))
                     .collect();
                 if !failed.is_empty() {
                     let id = failed[pick % failed.len()].clone();
@@ -244,7 +246,7 @@ impl World {
             if self.chat.outbox_len() == 0 {
                 return;
             }
-            let timers: Vec<String> = self.timers.iter().cloned().collect();
+            let timers: Vec<ClientId> = self.timers.iter().cloned().collect();
             for id in timers {
                 self.timers.remove(&id);
                 self.apply(ChatEvent::AckTimeout { client_id: id, now: 0 });

@@ -18,8 +18,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::{
-    limits, Attachment, AttachmentRef, Author, AuthorKind, ClientCommand, EndReason, ErrorCode,
-    ServerEvent, WireMessage,
+    limits, Attachment, AttachmentRef, Author, AuthorKind, ClientCommand, ClientId, ConversationId,
+    EndReason, ErrorCode, MessageId, ServerEvent, WireMessage,
 };
 use crate::time::UnixMillis;
 
@@ -49,16 +49,16 @@ use super::typing::{typing_frame_due, AgentTyping};
 /// chat.apply(ChatEvent::Server(ServerEvent::Ack {
 ///     client_id: "k1".into(), conversation_id: "c1".into(), message_id: "m1".into(), seq: 1, at: 2,
 /// }, 3));
-/// assert_eq!(chat.conversation_id(), Some("c1"));
+/// assert_eq!(chat.conversation_id().map(|c| c.as_str()), Some("c1"));
 /// assert_eq!(chat.outbox_len(), 0);
 /// assert_eq!(chat.messages().len(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChatState {
     schema_version: u32,
-    conversation_id: Option<String>,
+    conversation_id: Option<ConversationId>,
     /// The conversation left by "Start a new chat": late frames about it are ignored.
-    previous_conversation_id: Option<String>,
+    previous_conversation_id: Option<ConversationId>,
     status: Status,
     timeline: Timeline,
     outbox: Outbox,
@@ -132,8 +132,8 @@ impl ChatState {
         self.status
     }
 
-    pub fn conversation_id(&self) -> Option<&str> {
-        self.conversation_id.as_deref()
+    pub fn conversation_id(&self) -> Option<&ConversationId> {
+        self.conversation_id.as_ref()
     }
 
     /// Agent and bot messages the visitor has not seen.
@@ -279,13 +279,13 @@ impl ChatState {
     /// Sends what the outbox may send now.
     fn flush(&mut self, fx: &mut Effects) {
         if self.connected && !self.is_ended() {
-            self.outbox.flush(self.conversation_id.as_deref(), fx);
+            self.outbox.flush(self.conversation_id.as_ref(), fx);
         }
     }
 
     fn submit(
         &mut self,
-        client_id: String,
+        client_id: ClientId,
         text: String,
         attachments: Vec<Attachment>,
         quick_reply: Option<String>,
@@ -335,7 +335,7 @@ impl ChatState {
         if !self.connected {
             return;
         }
-        match self.outbox.ack_timeout(client_id, self.conversation_id.as_deref(), fx) {
+        match self.outbox.ack_timeout(client_id, self.conversation_id.as_ref(), fx) {
             Timeout::Stale | Timeout::Resent => {}
             // The pause after `rate_limited` is over: send the queue again, in order.
             Timeout::PauseOver => self.flush(fx),
@@ -353,7 +353,7 @@ impl ChatState {
     }
 
     /// Asks for the messages after `after_seq`, and not again until they are in.
-    fn catch_up(&mut self, conversation_id: String, after_seq: u64, fx: &mut Effects) {
+    fn catch_up(&mut self, conversation_id: ConversationId, after_seq: u64, fx: &mut Effects) {
         fx.send(ClientCommand::CatchUp { conversation_id, after_seq });
         self.catch_up_pending = true;
     }
@@ -384,7 +384,7 @@ impl ChatState {
     /// It also catches up at once: if the first message was sent on an earlier
     /// connection, the team may have answered while we could not know the
     /// conversation, and nothing else would ever ask for those messages.
-    fn adopt(&mut self, conversation_id: String, fx: &mut Effects) {
+    fn adopt(&mut self, conversation_id: ConversationId, fx: &mut Effects) {
         self.conversation_id = Some(conversation_id.clone());
         self.status = Status::Active;
         if self.connected {
@@ -396,14 +396,19 @@ impl ChatState {
 
     /// Whether a frame about `conversation_id` concerns us, adopting the conversation
     /// if it names one of our client ids while we have none.
-    fn accept(&mut self, conversation_id: &str, client_id: Option<&str>, fx: &mut Effects) -> bool {
+    fn accept(
+        &mut self,
+        conversation_id: &ConversationId,
+        client_id: Option<&ClientId>,
+        fx: &mut Effects,
+    ) -> bool {
         match &self.conversation_id {
             Some(ours) => ours == conversation_id,
             None => {
                 let ours = client_id.is_some_and(|c| self.is_ours(c));
-                let left = self.previous_conversation_id.as_deref() == Some(conversation_id);
+                let left = self.previous_conversation_id.as_ref() == Some(conversation_id);
                 if ours && !left {
-                    self.adopt(conversation_id.to_owned(), fx);
+                    self.adopt(conversation_id.clone(), fx);
                 }
                 ours && !left
             }
@@ -432,7 +437,7 @@ impl ChatState {
                 }
             }
             ServerEvent::Message { conversation_id, message } => {
-                if self.accept(&conversation_id, message.client_id.as_deref(), fx) {
+                if self.accept(&conversation_id, message.client_id.as_ref(), fx) {
                     self.merge(message, fx);
                     self.after_merge(fx);
                 }
@@ -494,7 +499,7 @@ impl ChatState {
     fn confirm_own(
         &mut self,
         client_id: &str,
-        message_id: String,
+        message_id: MessageId,
         seq: u64,
         at: UnixMillis,
         copy: Option<WireMessage>,
@@ -614,7 +619,7 @@ impl ChatState {
         }
     }
 
-    fn end(&mut self, conversation_id: String, reason: EndReason, fx: &mut Effects) {
+    fn end(&mut self, conversation_id: ConversationId, reason: EndReason, fx: &mut Effects) {
         self.status = Status::Ended { reason };
         self.agent_typing = None;
         // Nothing more will be accepted in this conversation: what was still on its

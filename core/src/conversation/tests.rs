@@ -1,7 +1,7 @@
 use super::*;
 use crate::protocol::{
-    limits, Attachment, Author, AuthorKind, ClientCommand, EndReason, ErrorCode, QuickReply,
-    ServerEvent, WireMessage,
+    limits, Attachment, Author, AuthorKind, ClientCommand, ClientId, EndReason, ErrorCode,
+    QuickReply, ServerEvent, WireMessage,
 };
 
 // ----- helpers -----
@@ -23,7 +23,7 @@ fn ack(client_id: &str, conversation: &str, seq: u64) -> ServerEvent {
     ServerEvent::Ack {
         client_id: client_id.into(),
         conversation_id: conversation.into(),
-        message_id: format!("m{seq}"),
+        message_id: format!("m{seq}").into(),
         seq,
         at: 500 + seq as i64,
     }
@@ -31,9 +31,9 @@ fn ack(client_id: &str, conversation: &str, seq: u64) -> ServerEvent {
 
 fn wire(seq: u64, kind: AuthorKind, client_id: Option<&str>, text: &str) -> WireMessage {
     WireMessage {
-        id: format!("m{seq}"),
+        id: format!("m{seq}").into(),
         seq,
-        client_id: client_id.map(str::to_owned),
+        client_id: client_id.map(ClientId::from),
         author: Author { kind, name: Some("Ann".into()), avatar_url: None },
         text: text.into(),
         attachments: vec![],
@@ -262,7 +262,7 @@ fn an_ack_confirms_the_message_and_gives_the_conversation() {
         .contains(&Notification::ConversationStarted { conversation_id: "c1".into() }));
     assert_eq!(fx.last(), Some(&Effect::Persist));
     assert_eq!(chat.status(), Status::Active);
-    assert_eq!(chat.conversation_id(), Some("c1"));
+    assert_eq!(chat.conversation_id().map(|c| c.as_str()), Some("c1"));
     let m = &chat.messages()[0];
     assert_eq!((m.id.as_deref(), m.seq, m.at), (Some("m1"), Some(1), 501));
     assert_eq!(m.delivery, Some(Delivery::Sent { message_id: "m1".into(), seq: 1 }));
@@ -362,7 +362,7 @@ fn echo_then_ack_keeps_one_copy_and_the_echo_confirms() {
     assert!(fx.contains(&Effect::CancelAckTimer { client_id: "k1".into() }));
     assert_eq!(delivery(&chat, "k1"), Some(Delivery::Sent { message_id: "m1".into(), seq: 1 }));
     assert_eq!(chat.outbox_len(), 0);
-    assert_eq!(chat.conversation_id(), Some("c1"));
+    assert_eq!(chat.conversation_id().map(|c| c.as_str()), Some("c1"));
     let fx = server(&mut chat, ack("k1", "c1", 1));
     assert_eq!(keys(&chat), vec!["k1"]);
     assert!(!fx.iter().any(|e| matches!(e, Effect::CancelAckTimer { .. })));
@@ -805,7 +805,11 @@ fn each_end_reason_ends_the_chat_and_disables_the_composer() {
             .contains(&Notification::ConversationClosed { conversation_id: "c1".into(), reason }));
         assert!(submit(&mut chat, "k9", "too late").is_empty());
         assert!(chat.apply(ChatEvent::VisitorTyping { now: 0 }).is_empty());
-        assert_eq!(chat.conversation_id(), Some("c1"), "kept for the transcript");
+        assert_eq!(
+            chat.conversation_id().map(|c| c.as_str()),
+            Some("c1"),
+            "kept for the transcript"
+        );
     }
 }
 
@@ -875,7 +879,7 @@ fn a_new_chat_clears_the_old_one_keeps_failed_messages_and_ignores_late_frames()
     let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
     assert_eq!(sent_messages(&fx), vec!["k2@-"]);
     server(&mut chat, ack("k2", "c2", 1));
-    assert_eq!(chat.conversation_id(), Some("c2"));
+    assert_eq!(chat.conversation_id().map(|c| c.as_str()), Some("c2"));
     assert_eq!(chat.status(), Status::Active);
 }
 
@@ -890,7 +894,7 @@ fn the_state_survives_a_save_and_restore_and_resends_its_outbox() {
     let json = chat.save();
     let mut restored = ChatState::restore(&json).expect("restores");
     assert_eq!(restored.messages(), chat.messages());
-    assert_eq!(restored.conversation_id(), Some("c1"));
+    assert_eq!(restored.conversation_id().map(|c| c.as_str()), Some("c1"));
     assert_eq!(restored.last_seq(), 2);
     assert!(restored.is_window_open());
     assert!(!restored.is_connected(), "a restored state is disconnected");

@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::message::{Delivery, Message};
+use crate::protocol::MessageId;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Timeline {
@@ -76,7 +77,13 @@ impl Timeline {
     /// Records the server's acknowledgement of the message at `index` and moves it
     /// from the pending tail to its `seq` place. Returns `false` (changing nothing) if
     /// the index is stale or the seq is taken by another message.
-    pub(crate) fn confirm(&mut self, index: usize, message_id: String, seq: u64, at: i64) -> bool {
+    pub(crate) fn confirm(
+        &mut self,
+        index: usize,
+        message_id: MessageId,
+        seq: u64,
+        at: i64,
+    ) -> bool {
         if index >= self.messages.len() || self.contains_seq(seq) {
             return false;
         }
@@ -135,7 +142,7 @@ mod tests {
 
     fn msg(seq: Option<u64>, key: &str) -> Message {
         Message {
-            id: seq.map(|s| format!("m{s}")),
+            id: seq.map(|s| format!("m{s}").into()),
             client_id: Some(key.into()),
             seq,
             author: Author::visitor(),

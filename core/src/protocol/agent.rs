@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decode::{parse_json, tagged, DecodeError, Obj};
 use super::error_code::ErrorCode;
+use super::ids::{ClientId, ConversationId, MessageId};
 use super::limits::{
     MAX_ATTACHMENTS, MAX_EMAIL_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_HISTORY_MESSAGES,
     MAX_LABEL_CHARS, MAX_TEXT_CHARS, MAX_URL_CHARS,
@@ -108,7 +109,7 @@ impl AgentInfo {
 /// One line of the inbox's conversation list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationSummary {
-    pub id: String,
+    pub id: ConversationId,
     pub visitor_id: String,
     pub status: ConversationStatus,
     /// Set exactly when `status` is `ended`.
@@ -160,27 +161,27 @@ pub enum AgentCommand {
     /// Asks for the conversation list, answered by `conversations`.
     ListConversations,
     /// Asks for one conversation with its messages, answered by `conversation`.
-    OpenConversation { conversation_id: String },
+    OpenConversation { conversation_id: ConversationId },
     /// Assigns a conversation to an agent (the sender's own id to take it), or
     /// unassigns it with `agent_id: null`.
-    Assign { conversation_id: String, agent_id: Option<String> },
+    Assign { conversation_id: ConversationId, agent_id: Option<String> },
     /// A reply to the visitor; acknowledged by `ack` once stored.
     SendMessage {
-        conversation_id: String,
-        client_id: String,
+        conversation_id: ConversationId,
+        client_id: ClientId,
         text: String,
         attachments: Vec<AttachmentRef>,
     },
     /// The agent is (or stopped) typing; relayed to the visitor.
-    Typing { conversation_id: String, typing: bool },
+    Typing { conversation_id: ConversationId, typing: bool },
     /// The agent has read the visitor's messages up to `up_to_seq`.
-    MarkRead { conversation_id: String, up_to_seq: u64 },
+    MarkRead { conversation_id: ConversationId, up_to_seq: u64 },
     /// Sets the sender's own status.
     SetStatus { status: AgentStatus },
     /// Marks the conversation closed; the visitor is told with reason `agent`.
-    CloseConversation { conversation_id: String },
+    CloseConversation { conversation_id: ConversationId },
     /// E-mails the conversation's transcript to `email`.
-    SendTranscript { conversation_id: String, email: String },
+    SendTranscript { conversation_id: ConversationId, email: String },
     /// Keep-alive; answered by `pong`.
     Ping { nonce: u64 },
 }
@@ -268,22 +269,28 @@ pub enum AgentEvent {
     /// pushed to every agent.
     ConversationUpdated { conversation: ConversationSummary },
     /// A new message in a conversation, from anyone; pushed to every agent.
-    Message { conversation_id: String, message: WireMessage },
+    Message { conversation_id: ConversationId, message: WireMessage },
     /// The agent's message `client_id` is stored at `seq`.
-    Ack { client_id: String, conversation_id: String, message_id: String, seq: u64, at: UnixMillis },
+    Ack {
+        client_id: ClientId,
+        conversation_id: ConversationId,
+        message_id: MessageId,
+        seq: u64,
+        at: UnixMillis,
+    },
     /// The visitor is (or stopped) typing.
-    VisitorTyping { conversation_id: String, typing: bool },
+    VisitorTyping { conversation_id: ConversationId, typing: bool },
     /// Another agent is (or stopped) typing in a conversation.
-    AgentTyping { conversation_id: String, agent_id: String, typing: bool },
+    AgentTyping { conversation_id: ConversationId, agent_id: String, typing: bool },
     /// An agent's status or online state changed (the sender's own included).
     AgentUpdated { agent: AgentInfo },
     /// Whether visitors see the team as available changed.
     TeamPresence { team_available: bool },
     /// A transcript mail was queued for `email`.
-    TranscriptQueued { conversation_id: String, email: String },
+    TranscriptQueued { conversation_id: ConversationId, email: String },
     /// Something went wrong; a `code` this crate does not know arrives as a custom
     /// [`ErrorCode`].
-    Error { code: ErrorCode, message: String, client_id: Option<String> },
+    Error { code: ErrorCode, message: String, client_id: Option<ClientId> },
     /// Answer to `ping`.
     Pong { nonce: u64 },
 }

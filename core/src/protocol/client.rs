@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::decode::{parse_json, tagged, DecodeError, Obj};
+use super::ids::{ClientId, ConversationId};
 use super::limits::{
     MAX_ATTACHMENTS, MAX_EMAIL_CHARS, MAX_LABEL_CHARS, MAX_RESUME_POINTS, MAX_TEXT_CHARS,
     MAX_URL_CHARS,
@@ -32,8 +33,8 @@ pub enum ClientCommand {
     },
     /// A visitor message. `conversation_id: None` starts a new conversation.
     SendMessage {
-        conversation_id: Option<String>,
-        client_id: String,
+        conversation_id: Option<ConversationId>,
+        client_id: ClientId,
         text: String,
         attachments: Vec<AttachmentRef>,
         /// The `value` of the quick reply the visitor clicked, if that is what this is.
@@ -41,13 +42,13 @@ pub enum ClientCommand {
         page_url: Option<String>,
     },
     /// Asks for every message after `after_seq`, answered by `history`.
-    CatchUp { conversation_id: String, after_seq: u64 },
+    CatchUp { conversation_id: ConversationId, after_seq: u64 },
     /// The visitor is (or stopped) typing.
-    Typing { conversation_id: String, typing: bool },
+    Typing { conversation_id: ConversationId, typing: bool },
     /// The visitor has seen everything up to `up_to_seq`.
-    MarkRead { conversation_id: String, up_to_seq: u64 },
+    MarkRead { conversation_id: ConversationId, up_to_seq: u64 },
     /// E-mail the conversation's transcript to `email`.
-    RequestTranscript { conversation_id: String, email: String },
+    RequestTranscript { conversation_id: ConversationId, email: String },
     /// Keep-alive; answered by `pong` with the same nonce.
     Ping { nonce: u64 },
 }
@@ -55,7 +56,7 @@ pub enum ClientCommand {
 /// One conversation to catch up on in `hello`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResumePoint {
-    pub conversation_id: String,
+    pub conversation_id: ConversationId,
     pub after_seq: u64,
 }
 

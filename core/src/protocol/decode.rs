@@ -192,17 +192,18 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// A required, non-empty identifier of at most [`MAX_ID_CHARS`] characters.
-    pub(crate) fn id(&self, key: &str) -> Result<String, DecodeError> {
+    /// A required, non-empty identifier of at most [`MAX_ID_CHARS`] characters, as a
+    /// `String` or one of the id types (`ClientId`, …).
+    pub(crate) fn id<T: From<String>>(&self, key: &str) -> Result<T, DecodeError> {
         let s = self.string(key, MAX_ID_CHARS)?;
         if s.is_empty() {
             return self.fail(key, Problem::Empty);
         }
-        Ok(s)
+        Ok(T::from(s))
     }
 
     /// An optional identifier; when present it must be non-empty.
-    pub(crate) fn opt_id(&self, key: &str) -> Result<Option<String>, DecodeError> {
+    pub(crate) fn opt_id<T: From<String>>(&self, key: &str) -> Result<Option<T>, DecodeError> {
         match self.get(key) {
             None => Ok(None),
             Some(_) => self.id(key).map(Some),

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::decode::{DecodeError, Obj};
+use super::ids::{ClientId, MessageId};
 use super::limits::{
     MAX_ATTACHMENTS, MAX_LABEL_CHARS, MAX_QUICK_REPLIES, MAX_TEXT_CHARS, MAX_URL_CHARS,
 };
@@ -146,12 +147,12 @@ impl QuickReply {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireMessage {
     /// Server-assigned id, unique within the backend.
-    pub id: String,
+    pub id: MessageId,
     /// Position in the conversation, from 1, without gaps.
     pub seq: u64,
     /// The visitor's client id when the visitor wrote it, so the widget can match its
     /// echo to the message it already shows.
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     pub author: Author,
     pub text: String,
     pub attachments: Vec<Attachment>,

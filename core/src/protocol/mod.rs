@@ -15,6 +15,7 @@ pub mod agent;
 mod client;
 mod decode;
 mod error_code;
+mod ids;
 pub mod limits;
 pub mod message;
 mod server;
@@ -22,6 +23,7 @@ mod server;
 pub use client::{ClientCommand, ResumePoint};
 pub use decode::{DecodeError, Problem};
 pub use error_code::ErrorCode;
+pub use ids::{ClientId, ConversationId, MessageId};
 pub use message::{
     Attachment, AttachmentRef, Author, AuthorKind, EndReason, QuickReply, WireMessage,
 };

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::decode::{parse_json, tagged, DecodeError};
 use super::error_code::ErrorCode;
+use super::ids::{ClientId, ConversationId, MessageId};
 use super::limits::{
     MAX_EMAIL_CHARS, MAX_ERROR_MESSAGE_CHARS, MAX_HISTORY_MESSAGES, MAX_LABEL_CHARS,
 };
@@ -29,26 +30,32 @@ pub enum ServerEvent {
         server_time: UnixMillis,
     },
     /// The message with `client_id` created `conversation_id`.
-    ConversationStarted { conversation_id: String, client_id: String },
+    ConversationStarted { conversation_id: ConversationId, client_id: ClientId },
     /// The visitor's message `client_id` is stored as `message_id` at `seq`.
-    Ack { client_id: String, conversation_id: String, message_id: String, seq: u64, at: UnixMillis },
+    Ack {
+        client_id: ClientId,
+        conversation_id: ConversationId,
+        message_id: MessageId,
+        seq: u64,
+        at: UnixMillis,
+    },
     /// A new message in a conversation (including the echo of the visitor's own).
-    Message { conversation_id: String, message: WireMessage },
+    Message { conversation_id: ConversationId, message: WireMessage },
     /// Answer to `catch_up` (or `hello.resume`): messages after the asked seq, in seq
     /// order; `complete: false` means more follow, ask again after the last one.
-    History { conversation_id: String, messages: Vec<WireMessage>, complete: bool },
+    History { conversation_id: ConversationId, messages: Vec<WireMessage>, complete: bool },
     /// Someone on the team is (or stopped) typing.
-    Typing { conversation_id: String, author_name: Option<String>, typing: bool },
+    Typing { conversation_id: ConversationId, author_name: Option<String>, typing: bool },
     /// Whether at least one agent is available, for `team_status` availability.
     Presence { team_available: bool },
     /// The conversation is over; the widget offers to start a new one.
-    ConversationEnded { conversation_id: String, reason: EndReason },
+    ConversationEnded { conversation_id: ConversationId, reason: EndReason },
     /// Confirms a `request_transcript`.
-    TranscriptRequested { conversation_id: String, email: String },
+    TranscriptRequested { conversation_id: ConversationId, email: String },
     /// Something went wrong; `client_id` names the visitor message it concerns, if any.
     /// A `code` this crate does not know arrives as a custom [`ErrorCode`]; treat it
     /// like `bad_request`.
-    Error { code: ErrorCode, message: String, client_id: Option<String> },
+    Error { code: ErrorCode, message: String, client_id: Option<ClientId> },
     /// Answer to `ping`.
     Pong { nonce: u64 },
 }

@@ -3,7 +3,7 @@ use super::*;
 
 fn wire_message(seq: u64) -> WireMessage {
     WireMessage {
-        id: format!("m{seq}"),
+        id: format!("m{seq}").into(),
         seq,
         client_id: None,
         author: Author { kind: AuthorKind::Bot, name: Some("Robo".into()), avatar_url: None },

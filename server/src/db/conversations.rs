@@ -94,7 +94,7 @@ fn summary_from_row(
     let preview: String = r.get(8)?;
     Ok((
         ConversationSummary {
-            id: r.get(0)?,
+            id: r.get::<_, String>(0)?.into(),
             visitor_id: r.get(1)?,
             status: ConversationStatus::Open,
             end_reason: None,

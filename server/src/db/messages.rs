@@ -9,7 +9,7 @@
 //! - `attachments` holds the JSON array of [`Attachment`]s as sent to clients.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use sitechat_core::protocol::{Attachment, Author, AuthorKind, WireMessage};
+use sitechat_core::protocol::{Attachment, Author, AuthorKind, ClientId, WireMessage};
 use sitechat_core::time::UnixMillis;
 
 use super::DbError;
@@ -73,11 +73,15 @@ fn to_stored(raw: RawRow) -> Result<StoredMessage, DbError> {
     Ok(StoredMessage {
         conversation_id,
         message: WireMessage {
-            id,
+            id: id.into(),
             seq: u64::try_from(seq).unwrap_or(0),
             // Only the visitor's own ids go back on the wire: they let the widget
             // match the echo; an agent's client id means nothing to anyone else.
-            client_id: if kind == AuthorKind::Visitor { client_id } else { None },
+            client_id: if kind == AuthorKind::Visitor {
+                client_id.map(ClientId::from)
+            } else {
+                None
+            },
             author,
             text,
             attachments,

@@ -19,7 +19,7 @@ use sitechat_core::protocol::agent::{
     AgentCommand, AgentEvent, AgentInfo, AgentStatus, MAX_LISTED_CONVERSATIONS,
 };
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
-use sitechat_core::protocol::ErrorCode;
+use sitechat_core::protocol::{ClientId, ConversationId, ErrorCode};
 use sitechat_core::protocol::{EndReason, ServerEvent};
 
 use super::frame_error::{client_id_of, code_for};
@@ -119,11 +119,11 @@ impl Session {
         let _ = self.tx.send(event.encode());
     }
 
-    fn error(&self, code: ErrorCode, message: &str, client_id: Option<String>) {
+    fn error(&self, code: ErrorCode, message: &str, client_id: Option<ClientId>) {
         self.send(&AgentEvent::Error { code, message: message.to_owned(), client_id });
     }
 
-    fn server_error(&self, e: &DbError, client_id: Option<String>) {
+    fn server_error(&self, e: &DbError, client_id: Option<ClientId>) {
         tracing::error!("agent socket: {e}");
         self.error(
             ErrorCode::ServerError,
@@ -132,7 +132,7 @@ impl Session {
         );
     }
 
-    fn refuse(&self, refusal: &Refusal, client_id: Option<String>) {
+    fn refuse(&self, refusal: &Refusal, client_id: Option<ClientId>) {
         match refusal {
             Refusal::NotFound => self.error(ErrorCode::NotFound, "no such conversation", client_id),
             Refusal::Ended => {
@@ -167,7 +167,7 @@ impl Session {
     }
 
     /// Pushes a conversation's new summary to every agent.
-    async fn broadcast_summary(&self, conversation_id: String) {
+    async fn broadcast_summary(&self, conversation_id: ConversationId) {
         match self.app.db.call(move |c| conversations::summary(c, &conversation_id)).await {
             Ok(Some(conversation)) => {
                 self.app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation })
@@ -249,8 +249,8 @@ impl Session {
                     &self.app,
                     &id,
                     &name,
-                    conversation_id,
-                    client_id.clone(),
+                    conversation_id.into_string(),
+                    client_id.to_string(),
                     text,
                     attachments,
                 )
@@ -260,7 +260,7 @@ impl Session {
                     Ok(Err(refusal)) => self.refuse(&refusal, Some(client_id)),
                     Ok(Ok(posted)) => self.send(&AgentEvent::Ack {
                         client_id,
-                        conversation_id: posted.stored.conversation_id,
+                        conversation_id: posted.stored.conversation_id.into(),
                         message_id: posted.stored.message.id.clone(),
                         seq: posted.stored.message.seq,
                         at: posted.stored.message.at,

@@ -5,7 +5,7 @@
 //! the decoder's own, which names the field and never echoes more than a few
 //! characters of the input.
 
-use sitechat_core::protocol::ErrorCode;
+use sitechat_core::protocol::{ClientId, ErrorCode};
 use sitechat_core::protocol::{DecodeError, Problem};
 
 /// The error code for a frame the decoder refused.
@@ -27,9 +27,9 @@ pub fn code_for(err: &DecodeError) -> ErrorCode {
 
 /// The `client_id` of a refused `send_message`, if it can be read, so the sender
 /// can mark that very message as failed.
-pub fn client_id_of(text: &str) -> Option<String> {
+pub fn client_id_of(text: &str) -> Option<ClientId> {
     let value: serde_json::Value = serde_json::from_str(text).ok()?;
     let id = value.get("client_id")?.as_str()?;
     (!id.is_empty() && id.len() <= sitechat_core::protocol::limits::MAX_ID_CHARS)
-        .then(|| id.to_owned())
+        .then(|| ClientId::from(id))
 }

@@ -22,8 +22,8 @@ use axum::response::Response;
 use futures_util::StreamExt;
 use sitechat_core::protocol::agent::AgentEvent;
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
-use sitechat_core::protocol::ErrorCode;
 use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
+use sitechat_core::protocol::{ClientId, ConversationId, ErrorCode};
 
 use super::frame_error::{client_id_of, code_for};
 use super::rate_limit::TokenBucket;
@@ -111,11 +111,11 @@ impl Session {
         let _ = self.tx.send(event.encode());
     }
 
-    fn error(&self, code: ErrorCode, message: &str, client_id: Option<String>) {
+    fn error(&self, code: ErrorCode, message: &str, client_id: Option<ClientId>) {
         self.send(&ServerEvent::Error { code, message: message.to_owned(), client_id });
     }
 
-    fn server_error(&self, e: &DbError, client_id: Option<String>) {
+    fn server_error(&self, e: &DbError, client_id: Option<ClientId>) {
         tracing::error!("visitor socket: {e}");
         self.error(
             ErrorCode::ServerError,
@@ -186,8 +186,8 @@ impl Session {
                     );
                 }
                 let post = VisitorPost {
-                    conversation_id,
-                    client_id: client_id.clone(),
+                    conversation_id: conversation_id.map(String::from),
+                    client_id: client_id.to_string(),
                     text,
                     attachments,
                     page_url: page_url.unwrap_or_else(|| self.page_url.clone()),
@@ -196,8 +196,9 @@ impl Session {
                     Err(e) => self.server_error(&e, Some(client_id)),
                     Ok(Err(refusal)) => self.refuse(&refusal, Some(client_id)),
                     Ok(Ok(posted)) => {
-                        let conversation_id = posted.stored.conversation_id.clone();
-                        self.owned.insert(conversation_id.clone());
+                        let conversation_id =
+                            ConversationId::from(posted.stored.conversation_id.clone());
+                        self.owned.insert(conversation_id.to_string());
                         if posted.started {
                             self.send(&ServerEvent::ConversationStarted {
                                 conversation_id: conversation_id.clone(),
@@ -251,7 +252,7 @@ impl Session {
         }
     }
 
-    fn refuse(&self, refusal: &Refusal, client_id: Option<String>) {
+    fn refuse(&self, refusal: &Refusal, client_id: Option<ClientId>) {
         match refusal {
             Refusal::NotFound => self.error(ErrorCode::NotFound, "no such conversation", client_id),
             Refusal::Ended => {
@@ -288,7 +289,7 @@ impl Session {
         }
     }
 
-    async fn history(&mut self, visitor_id: &str, conversation_id: String, after_seq: u64) {
+    async fn history(&mut self, visitor_id: &str, conversation_id: ConversationId, after_seq: u64) {
         if !self.owns(visitor_id, &conversation_id).await {
             return;
         }

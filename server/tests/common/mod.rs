@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use sitechat_core::protocol::agent::{AgentCommand, AgentEvent};
-use sitechat_core::protocol::{ClientCommand, ServerEvent, PROTOCOL_VERSION};
+use sitechat_core::protocol::{ClientCommand, ConversationId, ServerEvent, PROTOCOL_VERSION};
 use sitechat_server::app::{RunningServer, ServerConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -171,9 +171,9 @@ impl Visitor {
         conversation_id: Option<&str>,
         client_id: &str,
         text: &str,
-    ) -> (String, u64) {
+    ) -> (ConversationId, u64) {
         self.send(&ClientCommand::SendMessage {
-            conversation_id: conversation_id.map(str::to_owned),
+            conversation_id: conversation_id.map(ConversationId::from),
             client_id: client_id.into(),
             text: text.into(),
             attachments: vec![],
