@@ -189,6 +189,8 @@ async fn static_files_inbox_and_site_config_are_served_with_security_headers() {
 
     let wasm = http(t.addr(), "GET", "/widget_bg.wasm", &[], b"").await;
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    // Pages on other origins (a WordPress site) import the app and fetch the wasm: CORS.
+    assert_eq!(wasm.header("access-control-allow-origin"), Some("*"));
 
     let inbox = http(t.addr(), "GET", "/inbox", &[], b"").await;
     assert_eq!(inbox.status, 200);
@@ -196,6 +198,7 @@ async fn static_files_inbox_and_site_config_are_served_with_security_headers() {
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert!(!inbox.text().contains("<script>"), "no inline script");
     assert!(!inbox.text().contains("<style"), "no inline style");
+    assert_eq!(inbox.header("access-control-allow-origin"), None, "the inbox stays same-origin");
     let js = http(t.addr(), "GET", "/inbox/inbox.js", &[], b"").await;
     assert_eq!(js.status, 200);
     assert!(!js.text().contains("innerHTML"), "the inbox never builds HTML from strings");
@@ -203,6 +206,9 @@ async fn static_files_inbox_and_site_config_are_served_with_security_headers() {
     let config = http(t.addr(), "GET", "/api/site-config", &[], b"").await;
     let doc: serde_json::Value = serde_json::from_slice(&config.body).unwrap();
     assert_eq!(doc["profile"]["name"], "Shop");
+    assert_eq!(config.header("access-control-allow-origin"), Some("*"));
+    let me = http(t.addr(), "GET", "/api/agent/me", &[], b"").await;
+    assert_eq!(me.header("access-control-allow-origin"), None, "the agent API stays same-origin");
 }
 
 #[tokio::test]
