@@ -61,7 +61,11 @@ pub fn router(app: Arc<App>) -> Router {
         // The widget on another site's pages (a WordPress site, a CDN in front) imports
         // its app module and fetches its wasm from here: both are CORS requests.
         let files = ServeDir::new(dir).append_index_html_on_directories(true);
-        router = router.fallback_service(SetResponseHeader::if_not_present(files, ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN));
+        router = router.fallback_service(SetResponseHeader::if_not_present(
+            files,
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            ANY_ORIGIN,
+        ));
     }
     router
         .layer(axum::middleware::from_fn_with_state(app.clone(), security_headers::add))
