@@ -33,10 +33,12 @@ const MAX_JSON_BODY: usize = 16 * 1024;
 
 /// `Access-Control-Allow-Origin: *` for public, credential-free responses.
 fn public_cross_origin() -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN)
+    SetResponseHeaderLayer::if_not_present(ACCESS_CONTROL_ALLOW_ORIGIN, any_origin())
 }
 
-const ANY_ORIGIN: HeaderValue = HeaderValue::from_static("*");
+fn any_origin() -> HeaderValue {
+    HeaderValue::from_static("*")
+}
 
 /// The full router.
 pub fn router(app: Arc<App>) -> Router {
@@ -64,7 +66,7 @@ pub fn router(app: Arc<App>) -> Router {
         router = router.fallback_service(SetResponseHeader::if_not_present(
             files,
             ACCESS_CONTROL_ALLOW_ORIGIN,
-            ANY_ORIGIN,
+            any_origin(),
         ));
     }
     router
