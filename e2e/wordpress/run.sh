@@ -84,7 +84,17 @@ fi
 export SITECHAT_WP_SCREENSHOTS=${shots:+$(mkdir -p "$shots" && cd "$shots" && pwd)}
 [ -n "$SITECHAT_WP_SCREENSHOTS" ] || unset SITECHAT_WP_SCREENSHOTS
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+# The harness lists the process groups it starts (MariaDB, PHP and its workers): if the
+# run is killed by its timeout, they are stopped here.
+export SITECHAT_WP_PIDFILE=$(mktemp)
+cleanup() {
+  while read -r pgid; do
+    # only groups still running our servers (a finished run left none)
+    if ps -o comm= -g "$pgid" 2>/dev/null | grep -qE "^(php|mariadbd)"; then kill -TERM -- "-$pgid" 2>/dev/null || true; fi
+  done < "$SITECHAT_WP_PIDFILE"
+  rm -f "$out" "$SITECHAT_WP_PIDFILE"
+}
+trap cleanup EXIT
 status=0
 timeout --kill-after=10 "${SITECHAT_WP_TIMEOUT:-300}" \
   node --test --test-concurrency=1 --test-timeout=120000 --test-reporter=tap e2e/wordpress/*.test.mjs \

@@ -16,7 +16,7 @@
 //   step 2, posted), with the administrator in `OWNER`.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -58,20 +58,35 @@ function run(cmd, args, what) {
   return res.stdout;
 }
 
+/**
+ * A long-running child in a process group of its own (PHP's server forks its workers,
+ * which must go with it), whose output is kept for failure messages.
+ */
 function startChild(cmd, args, options = {}) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
   const output = [];
   child.stdout.on('data', (d) => output.push(String(d)));
   child.stderr.on('data', (d) => output.push(String(d)));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return { child, output, exited };
+  // 'close': the child and every process that inherited its output (the workers) are gone.
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  // run.sh kills what is listed here if this process itself is killed (its timeout).
+  if (process.env.SITECHAT_WP_PIDFILE && child.pid) appendFileSync(process.env.SITECHAT_WP_PIDFILE, `${child.pid}\n`);
+  return { child, output, closed };
 }
 
+/** Stops the child's whole process group: SIGTERM, then SIGKILL after 10 s. */
 async function stopChild(proc) {
-  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
-  await proc.exited;
+  if (!proc) return;
+  const signal = (sig) => {
+    try {
+      process.kill(-proc.child.pid, sig);
+    } catch {
+      // the group is gone already
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+  await proc.closed;
   clearTimeout(timer);
 }
 
