@@ -166,6 +166,32 @@ async fn a_text_file_is_downloaded_as_an_attachment_and_oversize_is_refused() {
     assert_eq!(r.status, 413);
     let anonymous = http(t.addr(), "POST", "/api/attachments?name=a.txt", &[], b"hello").await;
     assert_eq!(anonymous.status, 401);
+    // The widget on another origin (a WordPress site) uploads with a CORS preflight; the
+    // answers, errors included, are readable there, and credentials are never allowed.
+    assert_eq!(anonymous.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    let preflight = http(
+        t.addr(),
+        "OPTIONS",
+        "/api/attachments?name=a.txt",
+        &[
+            ("Origin", "http://shop.example"),
+            ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "authorization, content-type"),
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(preflight.header("access-control-allow-methods"), Some("POST"));
+    assert_eq!(
+        preflight.header("access-control-allow-headers"),
+        Some("authorization, content-type")
+    );
+    assert_eq!(preflight.header("access-control-allow-credentials"), None);
+    let download = http(t.addr(), "GET", att["url"].as_str().unwrap(), &[], b"").await;
+    assert_eq!(download.header("access-control-allow-origin"), None, "downloads are not opened up");
 }
 
 #[tokio::test]

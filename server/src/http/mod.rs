@@ -4,6 +4,7 @@
 //! ([`security_headers`]); every API failure is an [`api_error::ApiError`] JSON body
 //! with a safe message; request bodies are size-limited per route; the public files a
 //! page on another origin loads (the widget's static files and `GET /api/site-config`)
+//! and the widget's uploads (`POST /api/attachments`, bearer token, with its preflight)
 //! say `Access-Control-Allow-Origin: *`, and nothing else does (no credentials are ever
 //! allowed cross-origin: the inbox and the agent API stay same-origin).
 
@@ -56,7 +57,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/agent/me", get(login::me))
         .route(
             "/api/attachments",
-            post(attachments::upload).layer(DefaultBodyLimit::max(upload_limit)),
+            // The widget on another origin uploads with its bearer token: a CORS request
+            // with a preflight. Never with credentials (no cookie crosses origins).
+            post(attachments::upload)
+                .options(attachments::preflight)
+                .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(upload_limit))
+                .layer(public_cross_origin()),
         )
         .route("/api/attachments/{id}", get(attachments::download));
     if let Some(dir) = &app.config.static_dir {
