@@ -223,6 +223,15 @@ test('a WordPress page shows the launcher; #hs-chat-open opens the chat, which t
   await agent.page.locator('#reply').fill('Yes, two left in size M.');
   await agent.page.locator('#reply').press('Enter');
   await inWidget(page, '.sc-window li').filter({ hasText: 'two left in size M' }).waitFor();
+
+  // A file from the WordPress page: uploaded cross-origin to the chat server.
+  await inWidget(page, 'input[type=file]').setInputFiles({ name: 'frame-size.txt', mimeType: 'text/plain', buffer: Buffer.from('58 cm\n') });
+  await inWidget(page, '.sc-pending__name').filter({ hasText: 'frame-size.txt' }).waitFor();
+  await waitFor(async () => (await inWidget(page, '.sc-pending__size').innerText()).match(/B/), 'the upload to finish');
+  await composer.fill('My frame size, attached');
+  await composer.press('Enter');
+  await widgetBubble(page, 'My frame size').locator('.sc-delivery--sent').waitFor();
+  await inboxMessage(agent.page, 'My frame size').locator('a', { hasText: 'frame-size.txt' }).waitFor();
   if (SHOTS) await page.screenshot({ path: join(SHOTS, 'wordpress-chat.png') });
   assertNoErrors(errors, assert);
 });
@@ -261,6 +270,13 @@ test('the settings page refuses a bad config URL with a clear message and keeps 
   // answers JSON without Access-Control-Allow-Origin).
   notices = await saveSettings(page, { config_url: chat.url('/api/agent/me') });
   assert.ok(notices.some((n) => n.includes('is not usable')), `refused: ${JSON.stringify(notices)}`);
+  assert.deepEqual(saved(), before);
+
+  // What was entered is quoted in the message as text, never as markup.
+  const hostile = 'javascript:void(0)//<img src=x id=hostile-entry>sitechat.js';
+  notices = await saveSettings(page, { widget_url: hostile }, { noValidate: true });
+  assert.ok(notices.some((n) => n.includes(`Widget URL: "${hostile}" is not a full address`)), JSON.stringify(notices));
+  assert.equal(await page.locator('#hostile-entry').count(), 0, 'the entry is escaped in the notice');
   assert.deepEqual(saved(), before);
 
   // A widget URL that is not sitechat.js.

@@ -148,7 +148,7 @@ function sitechat_sanitize_options($input): array
     );
     $clean = $current;
     foreach ($fields as $key => list($label, $schemes, $expect)) {
-        $value = isset($input[$key]) ? trim(wp_unslash((string) $input[$key])) : '';
+        $value = isset($input[$key]) ? trim((string) $input[$key]) : ''; // options.php has unslashed it
         if ($value === '') {
             $clean[$key] = '';
             continue;
@@ -171,7 +171,8 @@ function sitechat_sanitize_options($input): array
         }
         if ($problem !== null && !isset($reported[$problem[1]])) {
             $reported[$problem[1]] = true;
-            add_settings_error(SITECHAT_OPTION, 'sitechat_' . $key, $problem[1], $problem[0]);
+            // settings_errors() prints the message as HTML: it quotes what was entered.
+            add_settings_error(SITECHAT_OPTION, 'sitechat_' . $key, esc_html($problem[1]), $problem[0]);
         }
         if ($problem !== null && $problem[0] === 'error') {
             continue;
