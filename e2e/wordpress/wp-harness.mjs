@@ -179,10 +179,11 @@ export async function startWordPress({ csp = null } = {}) {
     }, 'MariaDB to answer on its socket', { timeout: 30_000, interval: 100 });
     query('CREATE DATABASE wordpress CHARACTER SET utf8mb4');
 
-    // The packaged WordPress, copied with its symbolic links as they are (its scripts link
-    // into Debian's shared JavaScript), with our own wp-config.php instead of Debian's
-    // (which reads /etc/wordpress/config-<host>.php).
-    run('cp', ['-a', WORDPRESS_DIR, wpDir], 'copying WordPress');
+    // The packaged WordPress, copied with its symbolic links followed (Debian links
+    // underscore.js and others to its shared /usr/share/javascript by relative links,
+    // which PHP's server would not follow out of the site anyway), with our own
+    // wp-config.php instead of Debian's (which reads /etc/wordpress/config-<host>.php).
+    run('cp', ['-a', '-L', WORDPRESS_DIR, wpDir], 'copying WordPress');
     rmSync(join(wpDir, 'wp-config.php'), { force: true });
     rmSync(join(wpDir, '.htaccess'), { force: true });
     mkdirSync(join(wpDir, 'wp-content', 'mu-plugins'), { recursive: true });
