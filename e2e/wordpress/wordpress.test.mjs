@@ -9,14 +9,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 import { ROOT, assertNoErrors, inWidget, launchBrowser, openContext, settle, waitFor } from '../harness.mjs';
 import { inboxMessage, signInToInbox, startChatServer, widgetBubble } from '../server-harness.mjs';
-import { OWNER, startWordPress } from './wp-harness.mjs';
+import { OWNER, WORDPRESS_DIR, startWordPress } from './wp-harness.mjs';
 
 /** Where to write the docs' screenshots of the settings page, when asked to. */
 const SHOTS = process.env.SITECHAT_WP_SCREENSHOTS ?? null;
@@ -141,6 +141,38 @@ const shot = async (page, name) => {
 const widgetUrl = () => chat.url('/sitechat.js');
 const configUrl = () => chat.url('/api/site-config');
 const socketUrl = () => chat.url('/ws/visitor').replace(/^http/, 'ws');
+
+test('the plugin\'s metadata agree: header, readme.txt, version constant; tested up to the WordPress that runs here', () => {
+  const dir = join(ROOT, 'integrations', 'wordpress');
+  const plugin = readFileSync(join(dir, 'sitechat.php'), 'utf8');
+  const readme = readFileSync(join(dir, 'readme.txt'), 'utf8');
+  const header = (name) => new RegExp(`^ \\* ${name}: *(.+)$`, 'm').exec(plugin)?.[1]?.trim();
+  const field = (name) => new RegExp(`^${name}: *(.+)$`, 'm').exec(readme)?.[1]?.trim();
+  assert.match(readme, /^=== sitechat ===$/m);
+  for (const section of ['Description', 'Installation', 'Frequently Asked Questions', 'Changelog']) {
+    assert.match(readme, new RegExp(`^== ${section} ==$`, 'm'), `readme.txt has == ${section} ==`);
+  }
+  const version = header('Version');
+  assert.match(version, /^\d+\.\d+\.\d+$/);
+  assert.equal(field('Stable tag'), version, 'Stable tag is the plugin version');
+  assert.match(plugin, new RegExp(`const SITECHAT_VERSION = '${version.replace(/\./g, '\\.')}';`));
+  assert.match(readme, new RegExp(`^= ${version.replace(/\./g, '\\.')} =$`, 'm'), 'the changelog has this version');
+  for (const name of ['Requires at least', 'Requires PHP', 'License']) {
+    assert.ok(field(name), `readme.txt says ${name}`);
+    assert.equal(field(name), header(name), `${name}: the same in readme.txt and the plugin header`);
+  }
+  // The WordPress this tier runs is the one the readme may claim to be tested with.
+  const wpVersion = /\$wp_version = '([^']+)'/.exec(readFileSync(join(WORDPRESS_DIR, 'wp-includes', 'version.php'), 'utf8'))[1];
+  const minor = (v) => v.split('.').slice(0, 2).map(Number);
+  const [tMaj, tMin] = minor(field('Tested up to'));
+  const [wMaj, wMin] = minor(wpVersion);
+  assert.ok(tMaj < wMaj || (tMaj === wMaj && tMin <= wMin), `Tested up to ${field('Tested up to')} is not past the WordPress tested here (${wpVersion})`);
+  const [rMaj, rMin] = minor(field('Requires at least'));
+  assert.ok(rMaj < wMaj || (rMaj === wMaj && rMin <= wMin), `Requires at least ${field('Requires at least')} admits the WordPress tested here (${wpVersion})`);
+  const short = readme.split('\n== Description ==')[0].trim().split('\n').pop();
+  assert.ok(short.length > 0 && short.length <= 150, `the short description is at most 150 characters (${short.length})`);
+  assert.ok(existsSync(join(dir, 'uninstall.php')), 'uninstall.php is there');
+});
 
 test('a site owner uploads the plugin zip under Plugins → Add New and activates it', async () => {
   const { page } = owner;
