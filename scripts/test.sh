@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every sitechat test: native core and server tests, the widget in headless Chromium
 # (wasm-bindgen-test), then end-to-end tests of the release build (Playwright), then the
+# WordPress plugin in a real WordPress (e2e/wordpress/run.sh), then the
 # chaos test (CI variant: 200 messages, 10 server restarts), then a short fuzzing smoke run (SITECHAT_FUZZ_SECONDS per target, default 25; 0 skips it).
 # Installs whatever is missing first (see scripts/ensure-tools.sh).
 set -euo pipefail
