@@ -49,6 +49,9 @@ before(async () => {
   wp = await startWordPress({ csp });
   browser = await launchBrowser();
   owner = await openContext(browser);
+  // WordPress's admin on PHP's single-machine server can be slow on a loaded machine;
+  // its speed is not what is tested.
+  owner.context.setDefaultTimeout(30_000);
   await guard(owner.context);
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
@@ -76,7 +79,7 @@ async function visit(t, path) {
   const opened = await openContext(browser);
   t.after(() => opened.close());
   await guard(opened.context);
-  await opened.page.goto(wp.url(path), { waitUntil: 'load' });
+  await opened.page.goto(wp.url(path), { waitUntil: 'load', timeout: 30_000 });
   return opened;
 }
 
