@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every sitechat test: first the style checks (rustfmt, clippy: a slip fails in
-# seconds), then native core and server tests, the widget in headless Chromium (wasm-bindgen-test), then end-to-end tests of the release build (Playwright), then the
+# seconds), then native core and server tests, the widget in headless Chromium
+# (wasm-bindgen-test), then end-to-end tests of the release build (Playwright), then the
+# WordPress plugin in a real WordPress (e2e/wordpress/run.sh), then the
 # chaos test (CI variant: 200 messages, 10 server restarts), then a short fuzzing smoke run (SITECHAT_FUZZ_SECONDS per target, default 25; 0 skips it).
 # Installs whatever is missing first (see scripts/ensure-tools.sh).
 set -euo pipefail
@@ -45,6 +47,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 step "end to end: Playwright in headless Chromium (release build)"
 SITECHAT_E2E_TIMEOUT=${SITECHAT_E2E_TIMEOUT:-600} e2e/run.sh 2>&1 | tee "$logs/e2e.log"
 
+step "wordpress: the plugin in a real WordPress 6.1 (PHP, MariaDB), with the real server"
+e2e/wordpress/run.sh --no-build 2>&1 | tee "$logs/wordpress.log"
+
 step "chaos: widget and agent through a fault-injecting proxy, server killed and restarted"
 node e2e/chaos.mjs --messages "${SITECHAT_CHAOS_MESSAGES:-200}" --restarts "${SITECHAT_CHAOS_RESTARTS:-10}" 2>&1 | tee "$logs/chaos.log"
 
@@ -62,6 +67,7 @@ step "summary"
 echo "native tests:  $native_passed passed, $native_failed failed"
 echo "browser tests: $browser_passed passed, $browser_failed failed"
 echo "e2e tests:     $e2e_passed passed, $e2e_failed failed"
+echo "wordpress:     $(grep '^wordpress:' "$logs/wordpress.log" | tail -n1 | sed 's/^wordpress: //')"
 echo "chaos:         $(grep '^chaos:' "$logs/chaos.log" | tail -n1 | sed 's/^chaos: //')"
 if [ -f "$logs/fuzz.log" ]; then
   echo "fuzz smoke:    $(grep '^fuzz:' "$logs/fuzz.log" | tail -n1 | sed 's/^fuzz: //')"

@@ -166,6 +166,32 @@ async fn a_text_file_is_downloaded_as_an_attachment_and_oversize_is_refused() {
     assert_eq!(r.status, 413);
     let anonymous = http(t.addr(), "POST", "/api/attachments?name=a.txt", &[], b"hello").await;
     assert_eq!(anonymous.status, 401);
+    // The widget on another origin (a WordPress site) uploads with a CORS preflight; the
+    // answers, errors included, are readable there, and credentials are never allowed.
+    assert_eq!(anonymous.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    let preflight = http(
+        t.addr(),
+        "OPTIONS",
+        "/api/attachments?name=a.txt",
+        &[
+            ("Origin", "http://shop.example"),
+            ("Access-Control-Request-Method", "POST"),
+            ("Access-Control-Request-Headers", "authorization, content-type"),
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(preflight.header("access-control-allow-methods"), Some("POST"));
+    assert_eq!(
+        preflight.header("access-control-allow-headers"),
+        Some("authorization, content-type")
+    );
+    assert_eq!(preflight.header("access-control-allow-credentials"), None);
+    let download = http(t.addr(), "GET", att["url"].as_str().unwrap(), &[], b"").await;
+    assert_eq!(download.header("access-control-allow-origin"), None, "downloads are not opened up");
 }
 
 #[tokio::test]
@@ -189,6 +215,8 @@ async fn static_files_inbox_and_site_config_are_served_with_security_headers() {
 
     let wasm = http(t.addr(), "GET", "/widget_bg.wasm", &[], b"").await;
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    // Pages on other origins (a WordPress site) import the app and fetch the wasm: CORS.
+    assert_eq!(wasm.header("access-control-allow-origin"), Some("*"));
 
     let inbox = http(t.addr(), "GET", "/inbox", &[], b"").await;
     assert_eq!(inbox.status, 200);
@@ -196,6 +224,7 @@ async fn static_files_inbox_and_site_config_are_served_with_security_headers() {
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert!(!inbox.text().contains("<script>"), "no inline script");
     assert!(!inbox.text().contains("<style"), "no inline style");
+    assert_eq!(inbox.header("access-control-allow-origin"), None, "the inbox stays same-origin");
     let js = http(t.addr(), "GET", "/inbox/inbox.js", &[], b"").await;
     assert_eq!(js.status, 200);
     assert!(!js.text().contains("innerHTML"), "the inbox never builds HTML from strings");
@@ -203,6 +232,9 @@ async fn static_files_inbox_and_site_config_are_served_with_security_headers() {
     let config = http(t.addr(), "GET", "/api/site-config", &[], b"").await;
     let doc: serde_json::Value = serde_json::from_slice(&config.body).unwrap();
     assert_eq!(doc["profile"]["name"], "Shop");
+    assert_eq!(config.header("access-control-allow-origin"), Some("*"));
+    let me = http(t.addr(), "GET", "/api/agent/me", &[], b"").await;
+    assert_eq!(me.header("access-control-allow-origin"), None, "the agent API stays same-origin");
 }
 
 #[tokio::test]

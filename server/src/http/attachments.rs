@@ -16,7 +16,10 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_MAX_AGE,
+    CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -102,6 +105,22 @@ async fn read_upload(
         let name = query.get("name").cloned().unwrap_or_default();
         Ok((bytes.to_vec(), name))
     }
+}
+
+/// `OPTIONS /api/attachments`: the CORS preflight of a widget served to another origin
+/// (`Access-Control-Allow-Origin: *` is added by the router). It allows the bearer token
+/// and the file's type, and never credentials: a cookie-authenticated agent upload from
+/// another origin is not allowed by the browser.
+pub async fn preflight() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [
+            (ACCESS_CONTROL_ALLOW_METHODS, "POST"),
+            (ACCESS_CONTROL_ALLOW_HEADERS, "authorization, content-type"),
+            (ACCESS_CONTROL_MAX_AGE, "600"),
+        ],
+    )
+        .into_response()
 }
 
 /// `POST /api/attachments` (multipart, or a raw body with `?name=&mime=`).
