@@ -12,7 +12,6 @@
 //! Dropping the [`Link`] closes the connection and cancels every timer.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo::timers::callback::Timeout;
@@ -37,7 +36,7 @@ struct Inner {
     connection: RefCell<Option<Box<dyn Connection>>>,
     /// One slot per [`LinkTimer`]: retry, ping, pong.
     timers: RefCell<[Option<Timeout>; 3]>,
-    queue: RefCell<VecDeque<LinkInput>>,
+    queue: RefCell<Vec<LinkInput>>,
     busy: Cell<bool>,
     me: Weak<Inner>,
 }
@@ -57,7 +56,7 @@ impl Link {
             on_event,
             connection: RefCell::new(None),
             timers: RefCell::new([None, None, None]),
-            queue: RefCell::new(VecDeque::new()),
+            queue: RefCell::new(Vec::new()),
             busy: Cell::new(false),
             me: me.clone(),
         });
@@ -125,16 +124,21 @@ fn slot(timer: LinkTimer) -> usize {
 
 impl Inner {
     fn handle(&self, input: LinkInput) {
-        self.queue.borrow_mut().push_back(input);
+        self.queue.borrow_mut().push(input);
         if self.busy.replace(true) {
             return;
         }
+        // In batches, oldest first: what performing one batch queues forms the next.
         loop {
-            let next = self.queue.borrow_mut().pop_front();
-            let Some(input) = next else { break };
-            let outputs = self.machine.borrow_mut().handle(input);
-            for output in outputs {
-                self.perform(output);
+            let batch = std::mem::take(&mut *self.queue.borrow_mut());
+            if batch.is_empty() {
+                break;
+            }
+            for input in batch {
+                let outputs = self.machine.borrow_mut().handle(input);
+                for output in outputs {
+                    self.perform(output);
+                }
             }
         }
         self.busy.set(false);
@@ -151,7 +155,7 @@ impl Inner {
                 if let Some(err) = failed {
                     self.queue
                         .borrow_mut()
-                        .push_back(LinkInput::SendFailed { conn, reason: err.0 });
+                        .push(LinkInput::SendFailed { conn, reason: err.0 });
                 }
             }
             LinkOutput::Arm { timer, after_ms } => {
@@ -186,7 +190,7 @@ impl Inner {
         match self.transport.connect(sink) {
             Ok(connection) => *self.connection.borrow_mut() = Some(connection),
             Err(err) => {
-                self.queue.borrow_mut().push_back(LinkInput::ConnectFailed { conn, reason: err.0 })
+                self.queue.borrow_mut().push(LinkInput::ConnectFailed { conn, reason: err.0 })
             }
         }
     }

@@ -322,21 +322,21 @@ impl LinkMachine {
                 out.push(LinkOutput::Arm { timer: LinkTimer::Ping, after_ms: PING_INTERVAL_MS });
                 out.push(LinkOutput::Event(LinkEvent::Welcomed(event)));
             }
-            ServerEvent::Error { code, message, client_id: None } if greeting => {
-                self.refused(conn, code, message, out);
-            }
+            ServerEvent::Error { code, message, client_id: None }
+                if greeting && self.refused(conn, code, message, out) => {}
             _ => out.push(LinkOutput::Event(LinkEvent::Received(event))),
         }
     }
 
-    /// An `error` answering `hello`.
+    /// An `error` answering `hello`: returns whether it was about the handshake (the
+    /// others reach the store like any frame).
     fn refused(
         &mut self,
         conn: ConnId,
         code: &ErrorCode,
         message: &str,
         out: &mut Vec<LinkOutput>,
-    ) {
+    ) -> bool {
         match code {
             ErrorCode::Unauthorized if self.token.is_some() => {
                 self.token = None;
@@ -355,15 +355,9 @@ impl LinkMachine {
                 out.push(LinkOutput::Disconnect);
                 out.push(LinkOutput::Event(LinkEvent::Refused { message: message.to_owned() }));
             }
-            _ => {
-                let event = ServerEvent::Error {
-                    code: code.clone(),
-                    message: message.to_owned(),
-                    client_id: None,
-                };
-                out.push(LinkOutput::Event(LinkEvent::Received(event)));
-            }
+            _ => return false,
         }
+        true
     }
 
     fn timer(&mut self, timer: LinkTimer, out: &mut Vec<LinkOutput>) {
