@@ -13,6 +13,8 @@
 //! - a client id is stored once per visitor: a repeat gets the first ack again;
 //! - `seq` is strictly increasing within a conversation, starting at 1.
 
+use crate::bot::{BotInput, BotOutput, BotRun, Capture, Context, Flow};
+use crate::i18n::Locale;
 use crate::protocol::limits::MAX_HISTORY_MESSAGES;
 use crate::protocol::{
     Attachment, Author, AuthorKind, ClientCommand, ClientId, ConversationId, EndReason, ErrorCode,
@@ -37,6 +39,15 @@ struct Conversation {
     visitor_id: String,
     messages: Vec<WireMessage>,
     ended: Option<EndReason>,
+    /// Where the bot is in this conversation, when a bot runs it.
+    bot: Option<BotRun>,
+}
+
+/// The site's bot, as the backend runs it.
+#[derive(Debug, Clone)]
+struct BotSetup {
+    flow: Flow,
+    collect_input: bool,
 }
 
 /// A message the agent side sends (see [`MemoryBackend::agent_sends`]).
@@ -71,6 +82,11 @@ pub struct MemoryBackend {
     transcripts: Vec<(ConversationId, String)>,
     /// Uploaded files by id, as the upload endpoint of a real server would keep them.
     uploads: VecMap<String, Attachment>,
+    bot_setup: Option<BotSetup>,
+    /// visitor id → the language their `hello` asked for (the bot speaks it).
+    locales: VecMap<String, Locale>,
+    /// visitor id → the e-mail address they gave the bot.
+    emails: VecMap<String, String>,
 }
 
 impl MemoryBackend {
@@ -104,7 +120,104 @@ impl MemoryBackend {
             bot: Author { kind: AuthorKind::Bot, name: Some("Bot".to_owned()), avatar_url: None },
             transcripts: Vec::new(),
             uploads: VecMap::new(),
+            bot_setup: None,
+            locales: VecMap::new(),
+            emails: VecMap::new(),
         }
+    }
+
+    /// Lets a bot run `flow` in every new conversation, as the reference server does
+    /// with the site config's `bot.flow`.
+    pub fn set_bot(&mut self, flow: Flow, collect_input: bool) {
+        self.bot_setup = Some(BotSetup { flow, collect_input });
+    }
+
+    /// The e-mail address `visitor_id` gave the bot, if any.
+    pub fn captured_email(&self, visitor_id: &str) -> Option<&str> {
+        self.emails.get(&visitor_id.to_owned()).map(String::as_str)
+    }
+
+    fn bot_context(&self, visitor_id: &str) -> Option<(Flow, Context)> {
+        let setup = self.bot_setup.as_ref()?;
+        let key = visitor_id.to_owned();
+        Some((
+            setup.flow.clone(),
+            Context {
+                team_available: self.team_available,
+                locale: self.locales.get(&key).copied().unwrap_or_default(),
+                collect_input: setup.collect_input,
+                email_known: self.emails.contains_key(&key),
+            },
+        ))
+    }
+
+    fn bot_message(
+        &mut self,
+        index: usize,
+        text: String,
+        quick_replies: Vec<QuickReply>,
+        collect_input: bool,
+        now: UnixMillis,
+    ) -> WireMessage {
+        let id = MessageId::from(self.next("msg-"));
+        let author = self.bot.clone();
+        let conversation = &mut self.conversations[index];
+        let seq = conversation.messages.last().map_or(1, |m| m.seq + 1);
+        let message = WireMessage {
+            id,
+            seq,
+            client_id: None,
+            author,
+            text,
+            attachments: Vec::new(),
+            quick_replies,
+            collect_input,
+            at: now,
+        };
+        conversation.messages.push(message.clone());
+        message
+    }
+
+    /// Carries out what the bot decided in conversation `index`: its lines are stored
+    /// and sent to every tab of the visitor, an address is kept, an end ends it.
+    fn perform_bot(
+        &mut self,
+        index: usize,
+        outputs: Vec<BotOutput>,
+        now: UnixMillis,
+    ) -> Vec<Outgoing> {
+        let (conversation_id, visitor_id) = {
+            let c = &self.conversations[index];
+            (c.id.clone(), c.visitor_id.clone())
+        };
+        let mut out = Vec::new();
+        for output in outputs {
+            match output {
+                BotOutput::Say { text, quick_replies, collect_input } => {
+                    let message = self.bot_message(index, text, quick_replies, collect_input, now);
+                    out.extend(self.to_visitor(
+                        &visitor_id,
+                        ServerEvent::Message { conversation_id: conversation_id.clone(), message },
+                    ));
+                }
+                BotOutput::Captured(Capture::Email(email)) => {
+                    self.emails.insert(visitor_id.clone(), email);
+                }
+                BotOutput::End => {
+                    self.conversations[index].ended = Some(EndReason::Bot);
+                    out.extend(self.to_visitor(
+                        &visitor_id,
+                        ServerEvent::ConversationEnded {
+                            conversation_id: conversation_id.clone(),
+                            reason: EndReason::Bot,
+                        },
+                    ));
+                }
+                // No inbox here: a hand-off, a name or a question only matter to agents.
+                BotOutput::Captured(_) | BotOutput::HandOff | BotOutput::NobodyAvailable => {}
+            }
+        }
+        out
     }
 
     /// Changes who the agent is (kind, name, avatar) for the messages it sends from now
@@ -244,7 +357,7 @@ impl MemoryBackend {
             }
         };
         match command {
-            ClientCommand::Hello { session_token, protocol, resume, .. } => {
+            ClientCommand::Hello { session_token, protocol, resume, locale, .. } => {
                 if protocol != PROTOCOL_VERSION {
                     return Self::error(
                         from,
@@ -265,6 +378,8 @@ impl MemoryBackend {
                     }
                 };
                 self.connections.insert(from, Some(visitor_id.clone()));
+                self.locales
+                    .insert(visitor_id.clone(), Locale::from_tag(&locale).unwrap_or_default());
                 let mut out = vec![Outgoing {
                     to: from,
                     event: ServerEvent::Welcome {
@@ -296,7 +411,7 @@ impl MemoryBackend {
                 client_id,
                 text,
                 attachments,
-                quick_reply: _,
+                quick_reply,
                 page_url: _,
             } => {
                 // De-duplication: the same client id from the same visitor is stored once.
@@ -360,7 +475,28 @@ impl MemoryBackend {
                             visitor_id: visitor_id.clone(),
                             messages: Vec::new(),
                             ended: None,
+                            bot: None,
                         });
+                        // The greeting the widget showed before the conversation existed
+                        // goes at its top, as the bot's first lines.
+                        if let Some((flow, ctx)) = self.bot_context(&visitor_id) {
+                            let (run, opening) = BotRun::start(&flow, ctx);
+                            let index = self.conversations.len() - 1;
+                            for output in opening {
+                                if let BotOutput::Say { text, quick_replies, collect_input } =
+                                    output
+                                {
+                                    self.bot_message(
+                                        index,
+                                        text,
+                                        quick_replies,
+                                        collect_input,
+                                        now,
+                                    );
+                                }
+                            }
+                            self.conversations[index].bot = Some(run);
+                        }
                         out.extend(self.to_visitor(
                             &visitor_id,
                             ServerEvent::ConversationStarted {
@@ -378,6 +514,29 @@ impl MemoryBackend {
                         "this conversation has ended",
                         Some(client_id),
                     );
+                }
+                // The bot answers after the message is stored, but a reply it does
+                // not offer is refused before anything is.
+                let mut bot_outputs = Vec::new();
+                if let (Some(mut run), Some((flow, ctx))) =
+                    (self.conversations[index].bot.clone(), self.bot_context(&visitor_id))
+                {
+                    let input = match &quick_reply {
+                        Some(value) => BotInput::QuickReply(value),
+                        None => BotInput::Text(&text),
+                    };
+                    match run.handle(&flow, input, ctx) {
+                        Ok(outputs) => bot_outputs = outputs,
+                        Err(err) => {
+                            return Self::error(
+                                from,
+                                ErrorCode::BadRequest,
+                                &err.to_string(),
+                                Some(client_id),
+                            )
+                        }
+                    }
+                    self.conversations[index].bot = Some(run);
                 }
                 let message_id = MessageId::from(self.next("msg-"));
                 let conversation = &mut self.conversations[index];
@@ -415,6 +574,7 @@ impl MemoryBackend {
                         },
                     });
                 }
+                out.extend(self.perform_bot(index, bot_outputs, now));
                 out
             }
             ClientCommand::CatchUp { conversation_id, after_seq } => {
@@ -462,6 +622,12 @@ impl MemoryBackend {
         let id = MessageId::from(self.next("msg-"));
         let author = if as_bot { self.bot.clone() } else { self.agent.clone() };
         let conversation = &mut self.conversations[index];
+        if !as_bot {
+            // An agent replying takes the conversation over from the bot.
+            if let Some(run) = conversation.bot.as_mut() {
+                run.take_over();
+            }
+        }
         let seq = conversation.messages.last().map_or(1, |m| m.seq + 1);
         let wire = WireMessage {
             id,

@@ -153,9 +153,7 @@ impl Inner {
             LinkOutput::Send { conn, frame } => {
                 let failed = self.connection.borrow().as_ref().and_then(|c| c.send(&frame).err());
                 if let Some(err) = failed {
-                    self.queue
-                        .borrow_mut()
-                        .push(LinkInput::SendFailed { conn, reason: err.0 });
+                    self.queue.borrow_mut().push(LinkInput::SendFailed { conn, reason: err.0 });
                 }
             }
             LinkOutput::Arm { timer, after_ms } => {

@@ -244,3 +244,104 @@ fn a_loop_with_an_exit_is_fine() {
         {"id": "bye", "end": true}]});
     assert!(config(flow).is_ok());
 }
+
+mod in_page_backend {
+    //! The in-page backend runs the same flows the reference server does.
+
+    use super::*;
+    use crate::memory_backend::{AgentMessage, MemoryBackend};
+    use crate::protocol::{AuthorKind, ClientCommand, EndReason, ErrorCode, ServerEvent};
+
+    fn hello(backend: &mut MemoryBackend) -> u32 {
+        let c = backend.connect();
+        let hello = ClientCommand::Hello {
+            session_token: None,
+            protocol: crate::protocol::PROTOCOL_VERSION,
+            page_url: "/".into(),
+            locale: "en".into(),
+            resume: vec![],
+        };
+        backend.receive(c, hello, 0);
+        c
+    }
+
+    fn send(id: &str, text: &str, reply: Option<&str>) -> ClientCommand {
+        ClientCommand::SendMessage {
+            conversation_id: None,
+            client_id: id.into(),
+            text: text.into(),
+            attachments: vec![],
+            quick_reply: reply.map(str::to_owned),
+            page_url: None,
+        }
+    }
+
+    #[test]
+    fn the_greeting_tops_the_conversation_and_a_quick_reply_is_answered() {
+        let mut backend = MemoryBackend::new("Ana");
+        backend.set_bot(demo(), true);
+        let c = hello(&mut backend);
+        let out = backend.receive(c, send("k1", "Talk to sales", Some("sales")), 5);
+        let Some(id) = backend.current_conversation().cloned() else { panic!("{out:?}") };
+        let messages = backend.messages(&id).expect("messages").to_vec();
+        let shown: Vec<(AuthorKind, &str)> =
+            messages.iter().map(|m| (m.author.kind, m.text.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                (AuthorKind::Bot, "Hi! How can we help?"),
+                (AuthorKind::Visitor, "Talk to sales"),
+                (AuthorKind::Bot, "Let me find someone for you."),
+                (AuthorKind::Bot, "Connecting you with the team…"),
+            ]
+        );
+        assert_eq!(messages[0].quick_replies.len(), 3);
+        assert!(out.iter().any(|o| matches!(&o.event, ServerEvent::Ack { seq: 2, .. })));
+    }
+
+    #[test]
+    fn an_unknown_quick_reply_is_refused_and_stores_nothing_of_it() {
+        let mut backend = MemoryBackend::new("Ana");
+        backend.set_bot(demo(), true);
+        let c = hello(&mut backend);
+        let out = backend.receive(c, send("k1", "Refund", Some("refund")), 5);
+        assert!(out.iter().any(|o| matches!(&o.event,
+            ServerEvent::Error { code: ErrorCode::BadRequest, client_id: Some(k), .. } if k.as_str() == "k1")));
+        let id = backend.current_conversation().cloned().expect("conversation");
+        assert!(backend
+            .messages(&id)
+            .expect("messages")
+            .iter()
+            .all(|m| m.author.kind == AuthorKind::Bot));
+    }
+
+    #[test]
+    fn a_bot_only_flow_ends_the_chat_and_an_agent_reply_stops_the_bot() {
+        let mut backend = MemoryBackend::new("Ana");
+        backend.set_bot(demo(), true);
+        let c = hello(&mut backend);
+        let out = backend.receive(c, send("k1", "Just browsing", Some("bye")), 5);
+        assert!(out.iter().any(|o| matches!(
+            o.event,
+            ServerEvent::ConversationEnded { reason: EndReason::Bot, .. }
+        )));
+
+        let mut backend = MemoryBackend::new("Ana");
+        backend.set_bot(demo(), true);
+        let c = hello(&mut backend);
+        backend.receive(c, send("k1", "hello?", None), 5);
+        backend.agent_sends(AgentMessage::text("Hi, I'm Ana"), false, 6);
+        let id = backend.current_conversation().cloned().expect("conversation");
+        let before = backend.messages(&id).map_or(0, <[_]>::len);
+        let next = ClientCommand::SendMessage {
+            conversation_id: Some(id.clone()),
+            client_id: "k2".into(),
+            text: "Great".into(),
+            attachments: vec![],
+            quick_reply: None,
+            page_url: None,
+        };
+        backend.receive(c, next, 7);
+        assert_eq!(backend.messages(&id).map_or(0, <[_]>::len), before + 1, "the bot stays quiet");
+    }
+}
