@@ -19,6 +19,7 @@ use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
 use sitechat_core::availability::{AvailabilityState, AwayDisplay};
+use sitechat_core::bot::greeting;
 use sitechat_core::config::ResponseTime;
 use sitechat_core::conversation::Status;
 use sitechat_core::i18n::{format, text, unread_messages, Locale, Msg};
@@ -207,11 +208,26 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
             Some(who) => AttrValue::from(format(locale, Msg::NamedTyping, &[("name", who)])),
             None => AttrValue::Static(text(locale, Msg::SomeoneTyping)),
         });
-        let quick_replies: Vec<QuickReply> = messages_all
+        // A bot's opening lines stand where the welcome does until its real lines
+        // (stored by the backend at the top of the conversation) arrive.
+        let team_available = matches!(decision.state, AvailabilityState::Available { .. });
+        let bot_greeting = greeting(&config, locale, team_available)
+            .filter(|_| !messages_all.iter().any(|m| m.author.kind == AuthorKind::Bot));
+        let mut quick_replies: Vec<QuickReply> = messages_all
             .last()
             .filter(|m| m.author.kind == AuthorKind::Bot)
             .map(|m| m.quick_replies.clone())
             .unwrap_or_default();
+        let greeting_lines: Vec<AttrValue> = match bot_greeting {
+            Some((lines, replies)) => {
+                if messages_all.is_empty() {
+                    quick_replies = replies;
+                }
+                lines.into_iter().map(AttrValue::from).collect()
+            }
+            None if config.bot.enabled && config.bot.flow.is_some() => Vec::new(),
+            None => vec![AttrValue::Static(text(locale, Msg::Welcome))],
+        };
         let on_load_earlier = on_load_earlier.clone();
         let on_retry = actions.retry.clone();
         let on_quick_reply = actions.quick_reply.clone();
@@ -281,7 +297,7 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
                     team_avatar={profile.avatar_url.clone().map(AttrValue::from)}
                     {typing}
                     {quick_replies}
-                    greeting={AttrValue::Static(text(locale, Msg::Welcome))}
+                    greeting={greeting_lines}
                     {on_load_earlier}
                     {on_retry}
                     {on_quick_reply}

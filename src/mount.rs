@@ -150,7 +150,7 @@ pub(crate) fn transport_from_settings(
 ) -> Result<Rc<dyn Transport>, MountError> {
     match find_transport(window).map_err(MountError::Config)? {
         TransportSetting::Memory => {
-            let (transport, agent) = MemoryTransport::new(&config.profile.name);
+            let (transport, agent) = MemoryTransport::for_config(config);
             DEMO_AGENT.with(|a| *a.borrow_mut() = Some(agent));
             Ok(Rc::new(transport))
         }

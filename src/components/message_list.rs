@@ -43,9 +43,10 @@ pub struct MessageListProps {
     /// Quick replies offered by the latest bot message.
     #[prop_or_default]
     pub quick_replies: Vec<QuickReply>,
-    /// Shown when the conversation is empty.
+    /// The lines at the top of the thread: the welcome, or a bot's opening lines until
+    /// the backend's copy of them arrives. It stays once the chat has started.
     #[prop_or_default]
-    pub greeting: Option<AttrValue>,
+    pub greeting: Vec<AttrValue>,
     pub on_load_earlier: Callback<()>,
     pub on_retry: Callback<String>,
     pub on_quick_reply: Callback<QuickReply>,
@@ -191,13 +192,13 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                 if props.has_earlier {
                     <button type="button" class="sc-load-earlier" onclick={load_earlier}>{ text(locale, Msg::LoadEarlier) }</button>
                 }
-                if messages.is_empty() {
-                    if let Some(greeting) = &props.greeting {
-                        <div class="sc-greeting">
-                            <Avatar name={props.team_name.clone()} url={props.team_avatar.clone()} class="sc-group__avatar" />
-                            <p class="sc-greeting__text">{ greeting.clone() }</p>
+                if !props.has_earlier && !props.greeting.is_empty() {
+                    <div class="sc-greeting">
+                        <Avatar name={props.team_name.clone()} url={props.team_avatar.clone()} class="sc-group__avatar" />
+                        <div class="sc-greeting__lines">
+                            { for props.greeting.iter().map(|line| html! { <p class="sc-greeting__text">{ line.clone() }</p> }) }
                         </div>
-                    }
+                    </div>
                 }
                 <ol class="sc-list">{ for rendered }</ol>
                 if !props.quick_replies.is_empty() {

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use sitechat_core::config::Config;
 use sitechat_core::memory_backend::{AgentMessage, ConnectionId, MemoryBackend, Outgoing};
 use sitechat_core::protocol::{Attachment, ClientCommand, EndReason, ErrorCode};
 use sitechat_core::vec_map::VecMap;
@@ -48,6 +49,16 @@ impl MemoryTransport {
             uploads: 0,
         }));
         (MemoryTransport { shared: shared.clone() }, MemoryAgent { shared })
+    }
+
+    /// A transport for the site `config`: its agent is named after the profile, and its
+    /// bot runs `bot.flow` when one is configured, as the reference server does.
+    pub fn for_config(config: &Config) -> (MemoryTransport, MemoryAgent) {
+        let (transport, agent) = MemoryTransport::new(&config.profile.name);
+        if let Some(flow) = config.bot.flow.clone().filter(|_| config.bot.enabled) {
+            transport.shared.borrow_mut().backend.set_bot(flow, config.bot.collect_input);
+        }
+        (transport, agent)
     }
 }
 

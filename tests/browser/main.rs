@@ -8,6 +8,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 mod accessibility;
 mod attachments;
 mod availability;
+mod bot;
 mod clock;
 mod component;
 mod consent;

@@ -39,7 +39,7 @@ impl Harness {
     pub async fn with(json: &str, locale: Locale, now: Option<Now>) -> Harness {
         let config =
             Rc::new(parse_config(json).unwrap_or_else(|e| panic!("test config is invalid: {e}")));
-        let (transport, agent) = MemoryTransport::new(&config.profile.name);
+        let (transport, agent) = MemoryTransport::for_config(&config);
         let namespace = unique_namespace();
         let mut h = Harness {
             parent: fresh_parent(),

@@ -11,5 +11,5 @@ mod tests;
 mod text;
 
 pub use flow::{Action, Flow, Link, Question, Reply, Step};
-pub use run::{BotInput, BotOutput, BotRun, Capture, Context, UnknownReply};
+pub use run::{greeting, BotInput, BotOutput, BotRun, Capture, Context, UnknownReply};
 pub use text::Text;

@@ -300,3 +300,44 @@ fn continue_or_finish(
         None => finish(ctx, out),
     }
 }
+
+/// What the widget shows before any conversation exists: the bot's opening lines and
+/// the quick replies of the last one. `None` when no bot flow is configured (the
+/// widget then shows its plain welcome). The backend stores the same lines at the top of
+/// the conversation once the visitor answers, so the thread reads the same afterwards.
+///
+/// # Example
+/// ```
+/// use sitechat_core::bot::greeting;
+/// use sitechat_core::config::parse_config;
+/// use sitechat_core::i18n::Locale;
+/// let config = parse_config(r#"{"bot": {"enabled": true, "flow": {"start": "hi", "steps": [
+///     {"id": "hi", "say": "Hello!", "replies": [{"label": "Sales", "next": "sales"}]},
+///     {"id": "sales", "handoff": true}]}}}"#).unwrap();
+/// let (lines, replies) = greeting(&config, Locale::En, true).unwrap();
+/// assert_eq!(lines, ["Hello!"]);
+/// assert_eq!(replies[0].value, "sales");
+/// ```
+pub fn greeting(
+    config: &crate::config::Config,
+    locale: Locale,
+    team_available: bool,
+) -> Option<(Vec<String>, Vec<QuickReply>)> {
+    let flow = config.bot.flow.as_ref().filter(|_| config.bot.enabled)?;
+    let ctx = Context {
+        team_available,
+        locale,
+        collect_input: config.bot.collect_input,
+        email_known: false,
+    };
+    let (_, outputs) = BotRun::start(flow, ctx);
+    let mut lines = Vec::new();
+    let mut replies = Vec::new();
+    for output in outputs {
+        if let BotOutput::Say { text, quick_replies, .. } = output {
+            lines.push(text);
+            replies = quick_replies;
+        }
+    }
+    Some((lines, replies))
+}
