@@ -150,7 +150,12 @@ $("login-form").addEventListener("submit", async (event) => {
 });
 
 $("logout").addEventListener("click", async () => {
-  await fetch("/api/agent/logout", { method: "POST", credentials: "same-origin" }).catch(() => null);
+  await fetch("/api/agent/logout", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  }).catch(() => null);
   state.opened = false;
   if (state.ws) { state.ws.onclose = null; state.ws.close(); }
   state.ws = null;

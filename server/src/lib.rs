@@ -21,6 +21,7 @@
 
 pub mod app;
 pub mod chat;
+pub mod cleanup;
 pub mod cli;
 pub mod clock;
 pub mod db;
@@ -29,8 +30,11 @@ pub mod http;
 pub mod hub;
 pub mod ids;
 pub mod inactivity;
+pub mod limits;
 pub mod mail;
+pub mod outgoing;
 pub mod password;
+pub mod rate_limit;
 pub mod site_options;
 pub mod sniff;
 pub mod ws;

@@ -196,7 +196,7 @@ async fn closing_a_conversation_ends_it_for_the_visitor() {
 #[tokio::test]
 async fn an_idle_conversation_ends_for_inactivity() {
     let t = TestServer::start_with(|c| {
-        c.site_config = serde_json::json!({ "options": { "inactivity_timeout_minutes": 0.01 } });
+        c.inactivity_timeout = Some(Duration::from_millis(600));
     })
     .await;
     let mut v = t.visitor().await;

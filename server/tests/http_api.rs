@@ -214,7 +214,14 @@ async fn login_sets_a_strict_cookie_and_logout_ends_the_session() {
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 200);
     assert!(me.text().contains("Ann"));
-    let out = http(t.addr(), "POST", "/api/agent/logout", &[("Cookie", &cookie)], b"").await;
+    let out = http(
+        t.addr(),
+        "POST",
+        "/api/agent/logout",
+        &[("Cookie", &cookie), ("Content-Type", "application/json")],
+        b"{}",
+    )
+    .await;
     assert_eq!(out.status, 204);
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 401);

@@ -2,10 +2,12 @@
 //! speed of the server.
 //!
 //! Invariants:
-//! - only failures cost: an address has [`BURST`] failed attempts, refilled at one per
-//!   [`REFILL_SECS`] seconds; an agent who mistypes a few times never notices;
+//! - only failures cost: an address has [`BURST`] attempts, refilled at one per
+//!   [`REFILL_SECS`] seconds; each attempt is charged *before* its password check and a
+//!   successful one is refunded, so an agent who mistypes a few times never notices and
+//!   a burst of concurrent guesses gets no more checks than a sequence would;
 //! - an address whose allowance is spent is refused (`429 rate_limited`) before any
-//!   password is checked — the right password included — until a failure's worth has
+//!   password is checked — the right password included — until an attempt's worth has
 //!   refilled, so guessing gains nothing by trying harder;
 //! - the table is bounded: past [`MAX_TRACKED`] addresses, the ones that have refilled
 //!   completely are forgotten (they would start full anyway).
@@ -15,7 +17,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::ws::rate_limit::TokenBucket;
+use crate::rate_limit::TokenBucket;
 
 /// Failed sign-ins an address may make in a row.
 pub const BURST: f64 = 10.0;
@@ -31,7 +33,7 @@ pub struct LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// Whether `ip` may try to sign in now.
+    /// Charges one attempt to `ip`; `false` (nothing charged) when it has none left.
     ///
     /// ```
     /// use std::time::Instant;
@@ -39,25 +41,27 @@ impl LoginThrottle {
     /// let throttle = LoginThrottle::default();
     /// let (ip, now) = ("192.0.2.7".parse().unwrap(), Instant::now());
     /// for _ in 0..BURST as usize {
-    ///     assert!(throttle.may_try(ip, now));
-    ///     throttle.failed(ip, now);
+    ///     assert!(throttle.charge(ip, now));
     /// }
-    /// assert!(!throttle.may_try(ip, now));
-    /// assert!(throttle.may_try("192.0.2.8".parse().unwrap(), now), "another address is not affected");
+    /// assert!(!throttle.charge(ip, now));
+    /// assert!(throttle.charge("192.0.2.8".parse().unwrap(), now), "another address is not affected");
     /// ```
-    pub fn may_try(&self, ip: IpAddr, now: Instant) -> bool {
+    pub fn charge(&self, ip: IpAddr, now: Instant) -> bool {
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        buckets.get_mut(&ip).is_none_or(|b| b.available(now))
-    }
-
-    /// Records a failed attempt from `ip`.
-    pub fn failed(&self, ip: IpAddr, now: Instant) {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() >= MAX_TRACKED {
+        if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&ip) {
             buckets.retain(|_, b| !b.is_full(now));
         }
-        let bucket =
-            buckets.entry(ip).or_insert_with(|| TokenBucket::new(1.0 / REFILL_SECS, BURST, now));
-        bucket.take(now);
+        buckets
+            .entry(ip)
+            .or_insert_with(|| TokenBucket::new(1.0 / REFILL_SECS, BURST, now))
+            .take(now)
+    }
+
+    /// Gives back the charge of an attempt that succeeded.
+    pub fn refund(&self, ip: IpAddr, now: Instant) {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(b) = buckets.get_mut(&ip) {
+            b.give(1.0, now);
+        }
     }
 }

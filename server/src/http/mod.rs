@@ -22,9 +22,6 @@ use tower_http::services::ServeDir;
 
 use crate::app::App;
 
-/// Largest JSON body (login).
-const MAX_JSON_BODY: usize = 16 * 1024;
-
 /// The full router.
 pub fn router(app: Arc<App>) -> Router {
     let upload_limit = app.config.max_upload_bytes + 64 * 1024;
@@ -36,7 +33,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/inbox/inbox.js", get(inbox::script))
         .route("/inbox/inbox.css", get(inbox::style))
         .route("/api/site-config", get(site_config::get))
-        .route("/api/agent/login", post(login::login).layer(DefaultBodyLimit::max(MAX_JSON_BODY)))
+        .route("/api/agent/login", post(login::login))
         .route("/api/agent/logout", post(login::logout))
         .route("/api/agent/me", get(login::me))
         .route(
