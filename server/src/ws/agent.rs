@@ -99,7 +99,12 @@ async fn run(app: Arc<App>, socket: WebSocket, session: AgentSession, ip: IpAddr
     };
     let team_available = app.hub.team_available() || agent.status == AgentStatus::Available;
     let _ = tx.send(AgentEvent::Ready { agent: info(&agent, true), team, team_available }.encode());
-    let conn = app.hub.connect_agent(info(&agent, true), tx.clone(), session.token_hash);
+    let conn = app.hub.connect_agent(info(&agent, true), tx.clone(), session.token_hash.clone());
+    // A sign-out between the upgrade and the line above closed nothing: look again.
+    let hash = session.token_hash;
+    if !matches!(app.db.call(move |c| agents::session_expiry(c, &hash)).await, Ok(Some(_))) {
+        tx.close();
+    }
     let left_ms = session.expires_at.saturating_sub(crate::clock::now_ms()).max(0);
     let expires_at =
         tokio::time::Instant::now() + std::time::Duration::from_millis(left_ms.unsigned_abs());
