@@ -466,7 +466,7 @@ async fn sockets_are_limited_per_address_and_per_visitor() {
     let mut eleventh = raw_hello(server.addr, Some(first.token.clone()), vec![]).await;
     let frames = read_to_end(&mut eleventh, Duration::from_secs(5)).await.expect("closed");
     assert_eq!(
-        frames.iter().filter_map(|f| error_code(f)).last().as_deref(),
+        frames.iter().filter_map(|f| error_code(f)).next_back().as_deref(),
         Some("too_many_connections")
     );
 }
