@@ -28,7 +28,6 @@ use sitechat_core::protocol::{EndReason, ServerEvent};
 use super::codes::{SERVER_ERROR, TOO_MANY_CONNECTIONS};
 use super::frame_error::{client_id_of, code_for};
 use super::socket::{self, Endpoint, Flow};
-use super::MAX_SOCKET_MESSAGE_BYTES;
 use crate::app::App;
 use crate::chat::{self, AgentPost, ChatError, Refusal, TranscriptFor};
 use crate::db::agents::AgentRow;
@@ -51,9 +50,7 @@ pub async fn handler(
         return ApiError::forbidden("cross-origin inbox connections are refused").into_response();
     }
     let Some(session) = session else { return ApiError::unauthorized().into_response() };
-    ws.max_message_size(MAX_SOCKET_MESSAGE_BYTES)
-        .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
-        .on_upgrade(move |socket| run(app, socket, session, ip))
+    super::configure(ws).on_upgrade(move |socket| run(app, socket, session, ip))
 }
 
 struct Session {

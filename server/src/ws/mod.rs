@@ -21,3 +21,16 @@ pub mod visitor;
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// Largest WebSocket message accepted at all; beyond it the socket closes.
 pub const MAX_SOCKET_MESSAGE_BYTES: usize = 1024 * 1024;
+/// Each socket's read buffer. tungstenite's default (128 KiB, and as much again to
+/// write) made an idle socket cost about 140 KB of the server's memory; frames grow
+/// their own buffers as they arrive.
+pub const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// The upgrade with the size limits and small buffers every socket uses; frames are
+/// written out as they come (the queue in [`crate::outgoing`] is the only buffer).
+pub fn configure(ws: axum::extract::ws::WebSocketUpgrade) -> axum::extract::ws::WebSocketUpgrade {
+    ws.max_message_size(MAX_SOCKET_MESSAGE_BYTES)
+        .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(0)
+}

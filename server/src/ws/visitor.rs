@@ -37,7 +37,6 @@ use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_
 use super::codes::{SERVER_ERROR, TOO_MANY_CONNECTIONS};
 use super::frame_error::{client_id_of, code_for};
 use super::socket::{self, Endpoint, Flow};
-use super::MAX_SOCKET_MESSAGE_BYTES;
 use crate::app::App;
 use crate::chat::{self, ChatError, Refusal, TranscriptFor, VisitorPost};
 use crate::clock::now_ms;
@@ -57,9 +56,7 @@ pub async fn handler(
     State(app): State<Arc<App>>,
     ClientIp(ip): ClientIp,
 ) -> Response {
-    ws.max_message_size(MAX_SOCKET_MESSAGE_BYTES)
-        .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
-        .on_upgrade(move |socket| run(app, socket, ip))
+    super::configure(ws).on_upgrade(move |socket| run(app, socket, ip))
 }
 
 async fn run(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
