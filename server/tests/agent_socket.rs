@@ -354,3 +354,35 @@ async fn visitors_see_each_other_never_but_agents_see_everyone() {
     // Newest activity first.
     assert_eq!(list[0].preview, "from B");
 }
+
+#[tokio::test]
+async fn the_inbox_socket_closes_when_its_session_expires() {
+    use futures_util::StreamExt;
+    let t = TestServer::start().await;
+    t.add_agent("ann@example.com", "Ann");
+    let cookie = login(t.addr(), "ann@example.com", PASSWORD).await.unwrap();
+    // The session ends in 1.5 s (instead of 30 days).
+    let soon = sitechat_server::clock::now_ms() + 1500;
+    t.server()
+        .app
+        .db
+        .call_blocking(move |c| {
+            c.execute("UPDATE agent_sessions SET expires_at = ?1", [soon])?;
+            Ok(())
+        })
+        .unwrap();
+    let mut agent = common::Agent::connect(t.addr(), &cookie).await;
+    let mut last_error = None;
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(Ok(frame)) = agent.ws.next().await {
+            if let Ok(text) = frame.to_text() {
+                if let Ok(AgentEvent::Error { code, .. }) = AgentEvent::decode(text) {
+                    last_error = Some(code);
+                }
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket outlived its session");
+    assert_eq!(last_error.as_deref(), Some("unauthorized"));
+}
