@@ -241,7 +241,11 @@ pub async fn visitor_post(
                         let now = Instant::now();
                         let limits = &app2.limits;
                         if !limits.conversations_per_visitor.take(&visitor, 1.0, now)
-                            || !limits.conversations_per_address.take(&post.ip, 1.0, now)
+                            || !limits.conversations_per_address.take(
+                                &crate::limits::address_key(post.ip),
+                                1.0,
+                                now,
+                            )
                         {
                             return Err(Refusal::TooManyConversations.into());
                         }

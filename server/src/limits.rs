@@ -6,8 +6,12 @@
 //! - a socket holds a [`SocketSlot`] for as long as it is open; dropping it gives the
 //!   slot back, so the counts cannot drift whatever way the socket ends;
 //! - allowances are token buckets keyed by visitor id or address; the tables forget
-//!   keys whose bucket is full again once they grow past [`MAX_TRACKED`], so they stay
-//!   bounded by the number of clients active within one refill period;
+//!   keys whose bucket is full again once they grow past [`MAX_TRACKED`] (and start
+//!   afresh if that frees less than half), so they stay bounded and a flood of new
+//!   keys costs one scan per [`MAX_TRACKED`]` / 2` of them;
+//! - an address is counted by [`address_key`]: an IPv6 client by its /64 network (one
+//!   subscriber's block), so a client cannot multiply its allowance by rotating
+//!   addresses inside it;
 //! - a refused action is refused before it costs anything (no database write, no mail).
 
 use std::collections::HashMap;
@@ -24,6 +28,40 @@ pub const MAX_TRACKED: usize = 100_000;
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 24.0 * 3600.0;
+
+/// The key an address's allowances are counted under: IPv4 as is (also when mapped
+/// into IPv6), IPv6 by its /64 network.
+///
+/// ```
+/// use sitechat_server::limits::address_key;
+/// let a = address_key("2001:db8:1:2:aaaa::1".parse().unwrap());
+/// let b = address_key("2001:db8:1:2:bbbb::9".parse().unwrap());
+/// assert_eq!(a, b);
+/// assert_eq!(address_key("::ffff:192.0.2.7".parse().unwrap()).to_string(), "192.0.2.7");
+/// ```
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(std::net::Ipv6Addr::from(bits))
+            }
+        },
+    }
+}
+
+/// Makes room in a table of allowances that reached [`MAX_TRACKED`] keys.
+pub(crate) fn make_room<K: Hash + Eq>(buckets: &mut HashMap<K, TokenBucket>, now: Instant) {
+    if buckets.len() < MAX_TRACKED {
+        return;
+    }
+    buckets.retain(|_, b| !b.is_full(now));
+    if buckets.len() > MAX_TRACKED / 2 {
+        buckets.clear();
+    }
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -61,8 +99,8 @@ impl<K: Hash + Eq + Clone> KeyedBuckets<K> {
     /// ```
     pub fn take(&self, key: &K, n: f64, now: Instant) -> bool {
         let mut buckets = lock(&self.buckets);
-        if buckets.len() >= MAX_TRACKED && !buckets.contains_key(key) {
-            buckets.retain(|_, b| !b.is_full(now));
+        if !buckets.contains_key(key) {
+            make_room(&mut buckets, now);
         }
         buckets
             .entry(key.clone())
@@ -176,6 +214,7 @@ impl Limits {
     /// assert!(limits.open_socket(ip).is_ok());
     /// ```
     pub fn open_socket(&self, ip: IpAddr) -> Result<SocketSlot, SocketRefusal> {
+        let ip = address_key(ip);
         let mut counts = lock(&self.sockets);
         if counts.total >= self.max_total {
             return Err(SocketRefusal::Total);

@@ -10,7 +10,9 @@
 //!   password is checked — the right password included — until an attempt's worth has
 //!   refilled, so guessing gains nothing by trying harder;
 //! - the table is bounded: past [`MAX_TRACKED`] addresses, the ones that have refilled
-//!   completely are forgotten (they would start full anyway).
+//!   completely are forgotten (they would start full anyway), and if that frees less
+//!   than half, all of them; an IPv6 address counts by its /64
+//!   ([`crate::limits::address_key`]).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -47,9 +49,13 @@ impl LoginThrottle {
     /// assert!(throttle.charge("192.0.2.8".parse().unwrap(), now), "another address is not affected");
     /// ```
     pub fn charge(&self, ip: IpAddr, now: Instant) -> bool {
+        let ip = crate::limits::address_key(ip);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&ip) {
             buckets.retain(|_, b| !b.is_full(now));
+            if buckets.len() > MAX_TRACKED / 2 {
+                buckets.clear();
+            }
         }
         buckets
             .entry(ip)
@@ -59,6 +65,7 @@ impl LoginThrottle {
 
     /// Gives back the charge of an attempt that succeeded.
     pub fn refund(&self, ip: IpAddr, now: Instant) {
+        let ip = crate::limits::address_key(ip);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(b) = buckets.get_mut(&ip) {
             b.give(1.0, now);
