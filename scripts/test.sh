@@ -36,6 +36,9 @@ echo "ok: no web-sys, js-sys, wasm-bindgen, yew or gloo under sitechat-core"
 step "native: cargo test (core, reference server)"
 cargo test -p sitechat-core -p sitechat-server 2>&1 | tee "$logs/native.log"
 
+step "abuse: one attacker against the real server binary (server/tests/abuse.rs)"
+cargo test -p sitechat-server --test abuse -- --ignored 2>&1 | tee "$logs/abuse.log"
+
 step "example: the Yew component example builds"
 cargo build --example yew_app --target wasm32-unknown-unknown
 

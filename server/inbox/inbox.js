@@ -150,7 +150,12 @@ $("login-form").addEventListener("submit", async (event) => {
 });
 
 $("logout").addEventListener("click", async () => {
-  await fetch("/api/agent/logout", { method: "POST", credentials: "same-origin" }).catch(() => null);
+  await fetch("/api/agent/logout", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  }).catch(() => null);
   state.opened = false;
   if (state.ws) { state.ws.onclose = null; state.ws.close(); }
   state.ws = null;
@@ -205,7 +210,7 @@ function handle(frame) {
       break;
     case "conversation_updated":
       state.conversations.set(frame.conversation.id, frame.conversation);
-      renderList();
+      scheduleList();
       if (frame.conversation.id === state.currentId) renderHeader();
       break;
     case "conversation":
@@ -275,6 +280,18 @@ function sortedConversations() {
   return [...state.conversations.values()].sort((a, b) => {
     if (a.status !== b.status) return a.status === "open" ? -1 : 1;
     return b.last_activity_at - a.last_activity_at;
+  });
+}
+
+// A burst of updates (many conversations changing at once) is drawn once per frame,
+// not once per update.
+let listScheduled = false;
+function scheduleList() {
+  if (listScheduled) return;
+  listScheduled = true;
+  requestAnimationFrame(() => {
+    listScheduled = false;
+    renderList();
   });
 }
 

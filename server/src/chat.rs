@@ -6,12 +6,20 @@
 //!   so an `ack` always names a stored message;
 //! - a visitor's operation is scoped by its visitor id: a conversation of another
 //!   visitor reads as [`Refusal::NotFound`], exactly like one that does not exist;
+//! - a visitor's `send_message` without a conversation joins the visitor's open
+//!   conversation if it has one (two tabs racing their first message end up in one
+//!   conversation), else starts one, within the per-hour allowance;
+//! - every operation returns one [`ChatError`]: a [`Refusal`] (the client's fault, with
+//!   its protocol code) or a storage failure;
 //! - live frames go out only after the commit, through the [`Hub`](crate::hub::Hub).
 
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use rusqlite::Connection;
 use sitechat_core::protocol::agent::{AgentEvent, ConversationStatus, ConversationSummary};
+use sitechat_core::protocol::ErrorCode;
 use sitechat_core::protocol::{Attachment, AttachmentRef, ConversationId, EndReason, ServerEvent};
 
 use crate::app::App;
@@ -30,6 +38,77 @@ pub enum Refusal {
     BadAttachment(String),
     /// The e-mail address is not usable.
     BadEmail,
+    /// The visitor (or its address) started as many conversations as it may this hour.
+    TooManyConversations,
+    /// The conversation holds as much text as it may.
+    ConversationFull,
+    /// The visitor asked for as many transcripts as it may.
+    TooManyTranscripts,
+    /// A visitor's transcripts go only to the address it gave first.
+    TranscriptAddress,
+}
+
+impl Refusal {
+    /// The protocol `error` code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Refusal::NotFound => ErrorCode::NotFound,
+            Refusal::Ended => ErrorCode::ConversationEnded,
+            Refusal::BadAttachment(_) | Refusal::BadEmail => ErrorCode::BadRequest,
+            Refusal::TooManyConversations => ErrorCode::TooManyConversations,
+            Refusal::ConversationFull => ErrorCode::ConversationFull,
+            Refusal::TooManyTranscripts => ErrorCode::TooManyTranscripts,
+            Refusal::TranscriptAddress => ErrorCode::TranscriptAddress,
+        }
+    }
+
+    /// The `error` frame's message; `field` names the e-mail field for
+    /// [`Refusal::BadEmail`] (`request_transcript.email` or `send_transcript.email`).
+    pub fn message(&self, field: &str) -> String {
+        match self {
+            Refusal::NotFound => "no such conversation".into(),
+            Refusal::Ended => "this conversation has ended".into(),
+            Refusal::BadAttachment(m) => m.clone(),
+            Refusal::BadEmail => format!("{field}: not a usable e-mail address"),
+            Refusal::TooManyConversations => {
+                "too many new conversations from here; try again later".into()
+            }
+            Refusal::ConversationFull => {
+                "this conversation is too long to take more text; start a new one".into()
+            }
+            Refusal::TooManyTranscripts => "too many transcripts requested; try later".into(),
+            Refusal::TranscriptAddress => {
+                "transcripts go to the address given first; ask the team for another".into()
+            }
+        }
+    }
+}
+
+/// Why a chat operation did not happen.
+#[derive(Debug)]
+pub enum ChatError {
+    /// The client asked for something it may not have.
+    Refused(Refusal),
+    /// Storage failed (logged; the client gets `server_error`).
+    Db(DbError),
+}
+
+impl From<Refusal> for ChatError {
+    fn from(r: Refusal) -> ChatError {
+        ChatError::Refused(r)
+    }
+}
+
+impl From<DbError> for ChatError {
+    fn from(e: DbError) -> ChatError {
+        ChatError::Db(e)
+    }
+}
+
+impl From<rusqlite::Error> for ChatError {
+    fn from(e: rusqlite::Error) -> ChatError {
+        ChatError::Db(DbError::from(e))
+    }
 }
 
 /// A message accepted for storage.
@@ -39,7 +118,7 @@ pub struct Posted {
     pub stored: StoredMessage,
     /// `false` when the client id was seen before and nothing new was stored.
     pub fresh: bool,
-    /// The conversation was created by this message.
+    /// The request named no conversation: the client learns its id now.
     pub started: bool,
     pub summary: Option<ConversationSummary>,
 }
@@ -52,6 +131,33 @@ pub struct VisitorPost {
     pub text: String,
     pub attachments: Vec<AttachmentRef>,
     pub page_url: String,
+    /// The client's address (new conversations are limited per address too).
+    pub ip: IpAddr,
+}
+
+/// Longest page URL stored, in bytes.
+pub const MAX_PAGE_URL_BYTES: usize = 2048;
+
+/// The page URL as stored and shown: an `http(s)` URL without whitespace or control
+/// characters, at most [`MAX_PAGE_URL_BYTES`]; anything else is stored as empty.
+///
+/// ```
+/// use sitechat_server::chat::clean_page_url;
+/// assert_eq!(clean_page_url("https://shop.example/pricing?a=1"), "https://shop.example/pricing?a=1");
+/// assert_eq!(clean_page_url("https://x.example/\nBcc: victim@example.com"), "");
+/// assert_eq!(clean_page_url("javascript:alert(1)"), "");
+/// ```
+pub fn clean_page_url(url: &str) -> String {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let http = lower.starts_with("http://") || lower.starts_with("https://");
+    let clean = url.len() <= MAX_PAGE_URL_BYTES
+        && url.chars().all(|c| !c.is_control() && !c.is_whitespace())
+        && !url.chars().any(crate::sniff::is_invisible_format);
+    if http && clean {
+        url.to_owned()
+    } else {
+        String::new()
+    }
 }
 
 fn resolve_attachments(
@@ -60,7 +166,7 @@ fn resolve_attachments(
     refs: &[AttachmentRef],
     conversation_id: &str,
     may_use: impl Fn(&attachments::AttachmentRow) -> bool,
-) -> Result<Result<Vec<Attachment>, Refusal>, DbError> {
+) -> Result<Vec<Attachment>, ChatError> {
     let mut out = Vec::with_capacity(refs.len());
     for r in refs {
         match attachments::get(conn, &r.id)? {
@@ -74,47 +180,88 @@ fn resolve_attachments(
                     size: row.size,
                 });
             }
-            _ => return Ok(Err(Refusal::BadAttachment(format!("unknown attachment {:?}", r.id)))),
+            _ => {
+                return Err(Refusal::BadAttachment(format!("unknown attachment {:?}", r.id)).into())
+            }
         }
     }
-    Ok(Ok(out))
+    Ok(out)
 }
 
-/// Stores a visitor's message (creating the conversation if asked), de-duplicated
-/// by client id, then pushes it to the visitor's other sockets and to the agents.
+/// Pushes a stored message to its visitor's sockets and to every agent.
+fn fan_out(app: &App, visitor_id: &str, posted: &Posted) {
+    let conversation_id = ConversationId::from(posted.stored.conversation_id.clone());
+    app.hub.to_visitor(
+        visitor_id,
+        &ServerEvent::Message {
+            conversation_id: conversation_id.clone(),
+            message: posted.stored.message.clone(),
+        },
+    );
+    app.hub.to_agents(&AgentEvent::Message {
+        conversation_id,
+        message: posted.stored.message.clone(),
+    });
+    if let Some(summary) = &posted.summary {
+        app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation: summary.clone() });
+    }
+}
+
+/// Stores a visitor's message (in its open conversation, or a new one, when none is
+/// named), de-duplicated by client id, then pushes it to the visitor's other sockets
+/// and to the agents.
 pub async fn visitor_post(
     app: &Arc<App>,
     visitor_id: &str,
     post: VisitorPost,
-) -> Result<Result<Posted, Refusal>, DbError> {
+) -> Result<Posted, ChatError> {
     let app2 = app.clone();
     let visitor = visitor_id.to_owned();
-    let result = app
+    let posted = app
         .db
-        .call(move |conn| {
+        .transact(move |conn| {
             let tx = conn.transaction()?;
+            let started = post.conversation_id.is_none();
             if let Some(stored) = messages::find_visitor_client_id(&tx, &visitor, &post.client_id)?
             {
-                let started = post.conversation_id.is_none();
-                return Ok(Ok(Posted { stored, fresh: false, started, summary: None }));
+                return Ok(Posted { stored, fresh: false, started, summary: None });
             }
-            let (conversation_id, started) = match &post.conversation_id {
+            let conversation_id = match &post.conversation_id {
                 Some(id) => match conversations::get_for_visitor(&tx, id, &visitor)? {
-                    None => return Ok(Err(Refusal::NotFound)),
+                    None => return Err(Refusal::NotFound.into()),
                     Some(c) if c.status == ConversationStatus::Ended => {
-                        return Ok(Err(Refusal::Ended))
+                        return Err(Refusal::Ended.into())
                     }
-                    Some(c) => (c.id, false),
+                    Some(c) => c.id,
                 },
-                None => (conversations::create(&tx, &visitor, &post.page_url, now_ms())?, true),
+                None => match conversations::open_for_visitor(&tx, &visitor)? {
+                    Some(open) => open,
+                    None => {
+                        let now = Instant::now();
+                        let limits = &app2.limits;
+                        if !limits.conversations_per_visitor.take(&visitor, 1.0, now)
+                            || !limits.conversations_per_address.take(
+                                &crate::limits::address_key(post.ip),
+                                1.0,
+                                now,
+                            )
+                        {
+                            return Err(Refusal::TooManyConversations.into());
+                        }
+                        let page_url = clean_page_url(&post.page_url);
+                        conversations::create(&tx, &visitor, &page_url, now_ms())?
+                    }
+                },
             };
+            let held = messages::text_bytes(&tx, &conversation_id)?;
+            if held.saturating_add(post.text.len() as u64) > app2.config.max_conversation_text_bytes
+            {
+                return Err(Refusal::ConversationFull.into());
+            }
             let files =
-                match resolve_attachments(&tx, &app2, &post.attachments, &conversation_id, |row| {
+                resolve_attachments(&tx, &app2, &post.attachments, &conversation_id, |row| {
                     row.owner_visitor.as_deref() == Some(visitor.as_str())
-                })? {
-                    Ok(files) => files,
-                    Err(refusal) => return Ok(Err(refusal)),
-                };
+                })?;
             let new = NewMessage {
                 conversation_id: conversation_id.clone(),
                 writer: Writer::Visitor { visitor_id: visitor.clone() },
@@ -125,102 +272,77 @@ pub async fn visitor_post(
             let stored = messages::insert(&tx, &new, now_ms())?;
             let summary = conversations::summary(&tx, &conversation_id)?;
             tx.commit()?;
-            Ok(Ok(Posted { stored, fresh: true, started, summary }))
+            Ok::<_, ChatError>(Posted { stored, fresh: true, started, summary })
         })
         .await?;
-    if let Ok(posted) = &result {
-        if posted.fresh {
-            let conversation_id = ConversationId::from(posted.stored.conversation_id.clone());
-            app.hub.to_visitor(
-                visitor_id,
-                &ServerEvent::Message {
-                    conversation_id: conversation_id.clone(),
-                    message: posted.stored.message.clone(),
-                },
-            );
-            app.hub.to_agents(&AgentEvent::Message {
-                conversation_id,
-                message: posted.stored.message.clone(),
-            });
-            if let Some(summary) = &posted.summary {
-                app.hub
-                    .to_agents(&AgentEvent::ConversationUpdated { conversation: summary.clone() });
-            }
-        }
+    if posted.fresh {
+        fan_out(app, visitor_id, &posted);
     }
-    Ok(result)
+    Ok(posted)
 }
 
-/// Stores an agent's reply (taking the conversation if nobody has it), then pushes
-/// it to the visitor and every agent.
+/// What an agent asked to post.
+#[derive(Debug, Clone)]
+pub struct AgentPost {
+    pub conversation_id: String,
+    pub client_id: String,
+    pub text: String,
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// Stores an agent's reply (taking the conversation if nobody has it), de-duplicated
+/// by client id within the conversation, then pushes it to the visitor and every agent.
 pub async fn agent_post(
     app: &Arc<App>,
     agent_id: &str,
     agent_name: &str,
-    conversation_id: String,
-    client_id: String,
-    text: String,
-    refs: Vec<AttachmentRef>,
-) -> Result<Result<Posted, Refusal>, DbError> {
+    post: AgentPost,
+) -> Result<Posted, ChatError> {
     let app2 = app.clone();
     let (agent, name) = (agent_id.to_owned(), agent_name.to_owned());
-    let result = app
+    let (posted, visitor_id) = app
         .db
-        .call(move |conn| {
+        .transact(move |conn| {
             let tx = conn.transaction()?;
-            if let Some(stored) = messages::find_agent_client_id(&tx, &agent, &client_id)? {
-                return Ok(Ok((
-                    Posted { stored, fresh: false, started: false, summary: None },
-                    None,
-                )));
+            if let Some(stored) =
+                messages::find_agent_client_id(&tx, &agent, &post.conversation_id, &post.client_id)?
+            {
+                return Ok((Posted { stored, fresh: false, started: false, summary: None }, None));
             }
-            let conv = match conversations::get(&tx, &conversation_id)? {
-                None => return Ok(Err(Refusal::NotFound)),
-                Some(c) if c.status == ConversationStatus::Ended => return Ok(Err(Refusal::Ended)),
+            let conv = match conversations::get(&tx, &post.conversation_id)? {
+                None => return Err(Refusal::NotFound.into()),
+                Some(c) if c.status == ConversationStatus::Ended => {
+                    return Err(Refusal::Ended.into())
+                }
                 Some(c) => c,
             };
-            let files = match resolve_attachments(&tx, &app2, &refs, &conv.id, |row| {
+            let files = resolve_attachments(&tx, &app2, &post.attachments, &conv.id, |row| {
                 row.owner_agent.is_some()
                     || row.conversation_id.as_deref() == Some(conv.id.as_str())
-            })? {
-                Ok(files) => files,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
+            })?;
             if conv.assignee.is_none() {
                 conversations::assign(&tx, &conv.id, Some(&agent))?;
             }
             let new = NewMessage {
                 conversation_id: conv.id.clone(),
                 writer: Writer::Agent { agent_id: agent.clone(), name: name.clone() },
-                client_id: Some(client_id),
-                text,
+                client_id: Some(post.client_id),
+                text: post.text,
                 attachments: files,
             };
             let stored = messages::insert(&tx, &new, now_ms())?;
             let summary = conversations::summary(&tx, &conv.id)?;
             tx.commit()?;
-            Ok(Ok((Posted { stored, fresh: true, started: false, summary }, Some(conv.visitor_id))))
+            Ok::<_, ChatError>((
+                Posted { stored, fresh: true, started: false, summary },
+                Some(conv.visitor_id),
+            ))
         })
         .await?;
-    Ok(result.map(|(posted, visitor_id)| {
-        let Some(visitor_id) = visitor_id else { return posted };
-        let conversation_id = ConversationId::from(posted.stored.conversation_id.clone());
-        app.hub.to_visitor(
-            &visitor_id,
-            &ServerEvent::Message {
-                conversation_id: conversation_id.clone(),
-                message: posted.stored.message.clone(),
-            },
-        );
-        app.hub.to_agents(&AgentEvent::Message {
-            conversation_id,
-            message: posted.stored.message.clone(),
-        });
-        if let Some(summary) = &posted.summary {
-            app.hub.to_agents(&AgentEvent::ConversationUpdated { conversation: summary.clone() });
-        }
-        posted
-    }))
+    if let Some(visitor_id) = visitor_id {
+        fan_out(app, &visitor_id, &posted);
+    }
+    Ok(posted)
 }
 
 /// Ends an open conversation: tells its visitor and every agent, and mails the
@@ -281,39 +403,61 @@ fn queue_transcript_in(
     Ok(true)
 }
 
-/// Queues the transcript of a conversation for `email`. `visitor_id` scopes the
-/// lookup for visitors (and remembers their address); agents pass `None`.
+/// Who asks for a transcript.
+#[derive(Debug, Clone, Copy)]
+pub enum TranscriptFor<'a> {
+    /// A visitor: scoped to its own conversations, to the address it gave first, and
+    /// limited per conversation and per hour.
+    Visitor(&'a str),
+    /// An agent, from the inbox: any conversation, any address.
+    Agent,
+}
+
+/// Queues the transcript of a conversation for `email`.
 pub async fn queue_transcript(
     app: &Arc<App>,
     conversation_id: &str,
     email: &str,
-    visitor_id: Option<&str>,
-) -> Result<Result<(), Refusal>, DbError> {
+    who: TranscriptFor<'_>,
+) -> Result<(), ChatError> {
     if !sitechat_core::email::is_valid_email(email) {
-        return Ok(Err(Refusal::BadEmail));
+        return Err(Refusal::BadEmail.into());
     }
     let app2 = app.clone();
-    let (id, email, visitor) =
-        (conversation_id.to_owned(), email.to_owned(), visitor_id.map(str::to_owned));
-    let queued = app
-        .db
-        .call(move |conn| {
+    let visitor = match who {
+        TranscriptFor::Visitor(v) => Some(v.to_owned()),
+        TranscriptFor::Agent => None,
+    };
+    let (id, email) = (conversation_id.to_owned(), email.to_owned());
+    app.db
+        .transact(move |conn| {
             let tx = conn.transaction()?;
             if let Some(v) = &visitor {
                 if conversations::get_for_visitor(&tx, &id, v)?.is_none() {
-                    return Ok(Err(Refusal::NotFound));
+                    return Err(Refusal::NotFound.into());
                 }
-                visitors::set_email(&tx, v, &email)?;
+                match visitors::email(&tx, v)? {
+                    Some(known) if !known.eq_ignore_ascii_case(&email) => {
+                        return Err(Refusal::TranscriptAddress.into())
+                    }
+                    Some(_) => {}
+                    None => visitors::set_email(&tx, v, &email)?,
+                }
+                let now = Instant::now();
+                let limits = &app2.limits;
+                if !limits.transcripts_per_conversation.take(&id, 1.0, now)
+                    || !limits.transcripts_per_visitor.take(v, 1.0, now)
+                {
+                    return Err(Refusal::TooManyTranscripts.into());
+                }
             }
             if !queue_transcript_in(&tx, &app2, &id, &email)? {
-                return Ok(Err(Refusal::NotFound));
+                return Err(Refusal::NotFound.into());
             }
             tx.commit()?;
-            Ok(Ok(()))
+            Ok::<_, ChatError>(())
         })
         .await?;
-    if queued.is_ok() {
-        app.outbox_wake.notify_one();
-    }
-    Ok(queued)
+    app.outbox_wake.notify_one();
+    Ok(())
 }

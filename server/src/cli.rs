@@ -27,7 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the widget, the inbox, the API and the sockets.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage agents.
     #[command(subcommand)]
     Agent(AgentCommand),
@@ -48,7 +48,8 @@ pub struct ServeArgs {
     /// Directory of static files (widget build, demo site).
     #[arg(long)]
     pub static_dir: Option<PathBuf>,
-    /// Site config JSON file, served to the widget and read for its options.
+    /// Site config JSON file: served to the widget at /api/site-config and read by the
+    /// server with the widget's own parser (its `options` apply to both).
     #[arg(long)]
     pub site_config: Option<PathBuf>,
     /// SMTP server host for transcript mails.
@@ -69,12 +70,108 @@ pub struct ServeArgs {
     /// Directory for uploaded files (default: beside the database).
     #[arg(long)]
     pub attachments_dir: Option<PathBuf>,
-    /// Largest upload, in bytes.
+    /// Largest upload, in bytes (the site config's `options.max_attachment_bytes` also
+    /// applies to visitors; the smaller wins).
     #[arg(long, default_value_t = 10 * 1024 * 1024)]
     pub max_upload_bytes: usize,
     /// Seconds between two sweeps for inactive conversations.
     #[arg(long, default_value_t = 30)]
     pub inactivity_check_secs: u64,
+    /// A reverse proxy whose X-Forwarded-For is believed (repeat for several); without
+    /// it the TCP peer is the client.
+    #[arg(long = "trust-proxy", value_name = "IP")]
+    pub trust_proxy: Vec<std::net::IpAddr>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits per visitor, address and in total (`docs/server.md`, "Limits"); each
+/// defaults to the value listed there.
+#[derive(Debug, Args, Default)]
+pub struct LimitArgs {
+    /// Seconds a socket may stay silent (no frame, no ping) before it is closed.
+    #[arg(long)]
+    pub idle_timeout_secs: Option<u64>,
+    /// Open sockets per visitor.
+    #[arg(long)]
+    pub max_sockets_per_visitor: Option<usize>,
+    /// Open sockets per client address.
+    #[arg(long)]
+    pub max_sockets_per_address: Option<usize>,
+    /// Open sockets in all.
+    #[arg(long)]
+    pub max_sockets_total: Option<usize>,
+    /// Visitor frames per second (per visitor, all its sockets).
+    #[arg(long)]
+    pub visitor_rate: Option<f64>,
+    /// Visitor frames in a burst.
+    #[arg(long)]
+    pub visitor_burst: Option<f64>,
+    /// Agent frames per second (per socket).
+    #[arg(long)]
+    pub agent_rate: Option<f64>,
+    /// Agent frames in a burst.
+    #[arg(long)]
+    pub agent_burst: Option<f64>,
+    /// New conversations per visitor per hour.
+    #[arg(long)]
+    pub conversations_per_visitor_per_hour: Option<u32>,
+    /// New conversations per client address per hour.
+    #[arg(long)]
+    pub conversations_per_address_per_hour: Option<u32>,
+    /// Transcript mails a visitor may ask for per conversation.
+    #[arg(long)]
+    pub transcripts_per_conversation: Option<u32>,
+    /// Transcript mails a visitor may ask for per hour.
+    #[arg(long)]
+    pub transcripts_per_visitor_per_hour: Option<u32>,
+    /// Upload bytes per visitor per day.
+    #[arg(long)]
+    pub upload_bytes_per_visitor_per_day: Option<u64>,
+    /// Bytes of message text one conversation may hold.
+    #[arg(long)]
+    pub max_conversation_text_bytes: Option<u64>,
+    /// Bytes of frames that may wait for one socket.
+    #[arg(long)]
+    pub max_queued_bytes: Option<usize>,
+    /// Password checks that may run at once.
+    #[arg(long)]
+    pub max_concurrent_password_checks: Option<usize>,
+}
+
+impl LimitArgs {
+    /// Writes every limit given into `config`.
+    pub fn apply(&self, config: &mut ServerConfig) {
+        fn set<T: Copy>(target: &mut T, value: Option<T>) {
+            if let Some(v) = value {
+                *target = v;
+            }
+        }
+        if let Some(secs) = self.idle_timeout_secs {
+            config.idle_timeout = Duration::from_secs(secs.max(1));
+        }
+        set(&mut config.max_sockets_per_visitor, self.max_sockets_per_visitor);
+        set(&mut config.max_sockets_per_address, self.max_sockets_per_address);
+        set(&mut config.max_sockets_total, self.max_sockets_total);
+        set(&mut config.visitor_rate_per_sec, self.visitor_rate);
+        set(&mut config.visitor_rate_burst, self.visitor_burst);
+        set(&mut config.agent_rate_per_sec, self.agent_rate);
+        set(&mut config.agent_rate_burst, self.agent_burst);
+        set(
+            &mut config.conversations_per_visitor_per_hour,
+            self.conversations_per_visitor_per_hour,
+        );
+        set(
+            &mut config.conversations_per_address_per_hour,
+            self.conversations_per_address_per_hour,
+        );
+        set(&mut config.transcripts_per_conversation, self.transcripts_per_conversation);
+        set(&mut config.transcripts_per_visitor_per_hour, self.transcripts_per_visitor_per_hour);
+        set(&mut config.upload_bytes_per_visitor_per_day, self.upload_bytes_per_visitor_per_day);
+        set(&mut config.max_conversation_text_bytes, self.max_conversation_text_bytes);
+        set(&mut config.max_queued_bytes, self.max_queued_bytes);
+        set(&mut config.max_concurrent_password_checks, self.max_concurrent_password_checks);
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,7 +238,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => {
             let addr = args.addr;
-            let config = serve_config(args)?;
+            let config = serve_config(*args)?;
             runtime()?.block_on(async move {
                 let server = RunningServer::start(config, addr).await.map_err(|e| e.to_string())?;
                 server.run_until_ctrl_c().await;
@@ -232,5 +329,7 @@ fn serve_config(args: ServeArgs) -> Result<ServerConfig, String> {
     }
     config.max_upload_bytes = args.max_upload_bytes;
     config.inactivity_check = Duration::from_secs(args.inactivity_check_secs.max(1));
+    config.trusted_proxies = args.trust_proxy;
+    args.limits.apply(&mut config);
     Ok(config)
 }

@@ -1,7 +1,7 @@
 //! Who is connected right now, and the fan-out of live frames to them.
 //!
 //! Each socket owns a queue of encoded frames, bounded in bytes, drained by its writer
-//! task ([`crate::ws::outgoing`]); the hub keeps a sender per socket, grouped by visitor and by agent.
+//! task ([`crate::outgoing`]); the hub keeps a sender per socket, grouped by visitor and by agent.
 //!
 //! Invariants:
 //! - the lock is a plain mutex held only for map updates and channel sends (which
@@ -19,7 +19,7 @@ use sitechat_core::protocol::agent::{AgentEvent, AgentInfo, AgentStatus};
 use sitechat_core::protocol::ServerEvent;
 
 /// The sending half a socket's writer task drains.
-pub use crate::ws::outgoing::Outgoing;
+pub use crate::outgoing::Outgoing;
 
 /// Identifies one socket within the hub.
 pub type ConnId = u64;
@@ -27,6 +27,8 @@ pub type ConnId = u64;
 struct LiveAgent {
     info: AgentInfo,
     conns: Vec<(ConnId, Outgoing)>,
+    /// The session (token hash) each socket signed in with, to close them on sign-out.
+    sessions: Vec<(ConnId, Vec<u8>)>,
 }
 
 #[derive(Default)]
@@ -94,12 +96,15 @@ impl Hub {
         self.lock().team_available
     }
 
-    /// Registers a visitor socket.
-    pub fn connect_visitor(&self, visitor_id: &str, tx: Outgoing) -> ConnId {
+    /// Registers a visitor socket, unless the visitor already has `max` open.
+    pub fn connect_visitor(&self, visitor_id: &str, tx: Outgoing, max: usize) -> Option<ConnId> {
         let mut inner = self.lock();
+        if inner.visitors.get(visitor_id).is_some_and(|conns| conns.len() >= max) {
+            return None;
+        }
         let id = inner.next();
         inner.visitors.entry(visitor_id.to_owned()).or_default().push((id, tx));
-        id
+        Some(id)
     }
 
     /// Forgets a visitor socket.
@@ -144,17 +149,19 @@ impl Hub {
 
     /// Registers an inbox socket; tells the other agents if the agent came online
     /// and everyone if presence changed.
-    pub fn connect_agent(&self, mut info: AgentInfo, tx: Outgoing) -> ConnId {
+    pub fn connect_agent(&self, mut info: AgentInfo, tx: Outgoing, session: Vec<u8>) -> ConnId {
         let mut inner = self.lock();
         let id = inner.next();
         info.online = true;
-        let entry = inner
-            .agents
-            .entry(info.id.clone())
-            .or_insert_with(|| LiveAgent { info: info.clone(), conns: Vec::new() });
+        let entry = inner.agents.entry(info.id.clone()).or_insert_with(|| LiveAgent {
+            info: info.clone(),
+            conns: Vec::new(),
+            sessions: Vec::new(),
+        });
         let came_online = entry.conns.is_empty();
         entry.info = info.clone();
         entry.conns.push((id, tx));
+        entry.sessions.push((id, session));
         if came_online {
             inner.to_agents(&AgentEvent::AgentUpdated { agent: info }.encode());
         }
@@ -168,6 +175,7 @@ impl Hub {
         let mut went_offline = None;
         if let Some(agent) = inner.agents.get_mut(agent_id) {
             agent.conns.retain(|(id, _)| *id != conn);
+            agent.sessions.retain(|(id, _)| *id != conn);
             if agent.conns.is_empty() {
                 let mut info = agent.info.clone();
                 info.online = false;
@@ -194,6 +202,18 @@ impl Hub {
         inner.refresh_presence();
     }
 
+    /// Closes every inbox socket signed in with this session (the agent signed out).
+    pub fn close_agent_session(&self, session: &[u8]) {
+        let inner = self.lock();
+        for agent in inner.agents.values() {
+            for (conn, _) in agent.sessions.iter().filter(|(_, s)| s.as_slice() == session) {
+                if let Some((_, tx)) = agent.conns.iter().find(|(id, _)| id == conn) {
+                    tx.close();
+                }
+            }
+        }
+    }
+
     /// Whether the agent has an open inbox socket.
     pub fn is_online(&self, agent_id: &str) -> bool {
         self.lock().agents.get(agent_id).is_some_and(|a| !a.conns.is_empty())
@@ -214,17 +234,17 @@ mod tests {
         }
     }
 
-    fn drain(rx: &mut crate::ws::outgoing::Incoming) -> Vec<String> {
+    fn drain(rx: &mut crate::outgoing::Incoming) -> Vec<String> {
         rx.drain()
     }
 
     #[test]
     fn presence_needs_an_available_agent_with_a_socket() {
         let hub = Hub::default();
-        let (vtx, mut vrx) = crate::ws::outgoing::channel();
-        hub.connect_visitor("v1", vtx);
-        let (atx, _arx) = crate::ws::outgoing::channel();
-        let conn = hub.connect_agent(agent("a1", AgentStatus::Away), atx);
+        let (vtx, mut vrx) = crate::outgoing::channel();
+        hub.connect_visitor("v1", vtx, 10);
+        let (atx, _arx) = crate::outgoing::channel();
+        let conn = hub.connect_agent(agent("a1", AgentStatus::Away), atx, vec![1]);
         assert!(!hub.team_available());
         assert!(drain(&mut vrx).is_empty());
 
@@ -240,10 +260,10 @@ mod tests {
     #[test]
     fn visitor_frames_reach_only_that_visitor() {
         let hub = Hub::default();
-        let (tx1, mut rx1) = crate::ws::outgoing::channel();
-        let (tx2, mut rx2) = crate::ws::outgoing::channel();
-        hub.connect_visitor("v1", tx1);
-        hub.connect_visitor("v2", tx2);
+        let (tx1, mut rx1) = crate::outgoing::channel();
+        let (tx2, mut rx2) = crate::outgoing::channel();
+        hub.connect_visitor("v1", tx1, 10);
+        hub.connect_visitor("v2", tx2, 10);
         hub.to_visitor("v1", &ServerEvent::Pong { nonce: 1 });
         assert_eq!(drain(&mut rx1).len(), 1);
         assert!(drain(&mut rx2).is_empty());

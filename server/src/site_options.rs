@@ -1,19 +1,20 @@
-//! The two site-config options the server acts on, read from the site config JSON.
+//! The site's options the server acts on, read from the site config document with the
+//! widget's own parser ([`sitechat_core::config`]), so the widget and the server can
+//! never disagree about a default or about what is valid.
 //!
-//! The full config type lives in the widget's core; the server only needs
-//! `options.inactivity_timeout_minutes` and `options.transcript_auto_send`, so it
-//! reads them with plain `serde_json` and keeps the rest as an opaque document that
-//! `GET /api/site-config` hands to the widget unchanged.
+//! The server serves the document unchanged at `GET /api/site-config` and acts on
+//! `options`: `transcript_auto_send` (mail the transcript when a chat ends),
+//! `inactivity_timeout_minutes` (end a silent chat), `attachments`,
+//! `max_attachment_bytes` and `allowed_attachment_types` (visitor uploads).
 //!
-//! Invariants: a missing option takes its default (30 minutes, no auto-send); a
-//! present option of the wrong type is an error naming it; the timeout is positive.
+//! Invariants: a document the widget would refuse is refused here too, with the same
+//! messages (every problem, each naming its field); a missing option takes the core's
+//! default.
 
 use std::time::Duration;
 
 use serde_json::Value;
-
-/// Minutes of visitor silence after which a chat ends when the config says nothing.
-pub const DEFAULT_INACTIVITY_MINUTES: f64 = 30.0;
+use sitechat_core::config::{Config, Options};
 
 /// What the server takes from the site config.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,58 +23,50 @@ pub struct SiteOptions {
     pub inactivity_timeout: Duration,
     /// Mail the transcript when a chat ends, if the visitor's address is known.
     pub transcript_auto_send: bool,
+    /// Whether visitors may upload files at all.
+    pub attachments: bool,
+    /// Largest visitor upload, in bytes.
+    pub max_attachment_bytes: u64,
+    /// MIME patterns a visitor's upload (as sniffed) must match.
+    pub allowed_attachment_types: Vec<String>,
 }
 
 impl Default for SiteOptions {
     fn default() -> SiteOptions {
+        SiteOptions::from(&Options::default())
+    }
+}
+
+impl From<&Options> for SiteOptions {
+    fn from(o: &Options) -> SiteOptions {
         SiteOptions {
-            inactivity_timeout: Duration::from_secs_f64(DEFAULT_INACTIVITY_MINUTES * 60.0),
-            transcript_auto_send: false,
+            inactivity_timeout: Duration::from_secs(u64::from(o.inactivity_timeout_minutes) * 60),
+            transcript_auto_send: o.transcript_auto_send,
+            attachments: o.attachments,
+            max_attachment_bytes: o.max_attachment_bytes,
+            allowed_attachment_types: o.allowed_attachment_types.clone(),
         }
     }
 }
 
 impl SiteOptions {
-    /// Reads the options from the site config document. Fractional minutes are
-    /// accepted (tests use a few seconds).
+    /// Reads the options from the site config document, validating all of it as the
+    /// widget does.
     ///
     /// ```
     /// use sitechat_server::site_options::SiteOptions;
-    /// let doc = serde_json::json!({"options": {"inactivity_timeout_minutes": 5, "transcript_auto_send": true}});
+    /// let doc = serde_json::json!({"options": {"inactivity_timeout_minutes": 5, "transcript_auto_send": false}});
     /// let o = SiteOptions::from_config(&doc).unwrap();
     /// assert_eq!(o.inactivity_timeout.as_secs(), 300);
-    /// assert!(o.transcript_auto_send);
+    /// assert!(!o.transcript_auto_send);
     ///
     /// let bad = serde_json::json!({"options": {"inactivity_timeout_minutes": "soon"}});
     /// assert_eq!(SiteOptions::from_config(&bad).unwrap_err(),
-    ///     "options.inactivity_timeout_minutes: expected a positive number");
+    ///     r#"options.inactivity_timeout_minutes: expected a whole number, found "soon""#);
     /// ```
     pub fn from_config(doc: &Value) -> Result<SiteOptions, String> {
-        let mut out = SiteOptions::default();
-        let options = match doc.get("options") {
-            None | Some(Value::Null) => return Ok(out),
-            Some(Value::Object(map)) => map,
-            Some(_) => return Err("options: expected an object".into()),
-        };
-        match options.get("inactivity_timeout_minutes") {
-            None | Some(Value::Null) => {}
-            Some(v) => match v.as_f64() {
-                Some(m) if m > 0.0 && m.is_finite() && m < 1.0e7 => {
-                    out.inactivity_timeout = Duration::from_secs_f64(m * 60.0);
-                }
-                _ => {
-                    return Err(
-                        "options.inactivity_timeout_minutes: expected a positive number".into()
-                    )
-                }
-            },
-        }
-        match options.get("transcript_auto_send") {
-            None | Some(Value::Null) => {}
-            Some(Value::Bool(b)) => out.transcript_auto_send = *b,
-            Some(_) => return Err("options.transcript_auto_send: expected a boolean".into()),
-        }
-        Ok(out)
+        let config = Config::from_value(doc).map_err(|errors| errors.to_string())?;
+        Ok(SiteOptions::from(&config.options))
     }
 }
 
@@ -82,21 +75,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn empty_document_gives_defaults() {
+    fn empty_document_gives_the_cores_defaults() {
         let o = SiteOptions::from_config(&serde_json::json!({})).unwrap();
-        assert_eq!(o.inactivity_timeout.as_secs(), 1800);
-        assert!(!o.transcript_auto_send);
+        let core = Options::default();
+        assert_eq!(o.inactivity_timeout.as_secs(), u64::from(core.inactivity_timeout_minutes) * 60);
+        assert_eq!(o.transcript_auto_send, core.transcript_auto_send);
+        assert_eq!(o.allowed_attachment_types, core.allowed_attachment_types);
+        assert_eq!(o.max_attachment_bytes, core.max_attachment_bytes);
     }
 
     #[test]
-    fn zero_timeout_and_wrong_types_are_refused() {
-        let zero = serde_json::json!({"options": {"inactivity_timeout_minutes": 0}});
-        assert!(SiteOptions::from_config(&zero).is_err());
-        let auto = serde_json::json!({"options": {"transcript_auto_send": "yes"}});
-        assert_eq!(
-            SiteOptions::from_config(&auto).unwrap_err(),
-            "options.transcript_auto_send: expected a boolean"
-        );
+    fn what_the_widget_refuses_the_server_refuses() {
+        for (doc, message) in [
+            (
+                serde_json::json!({"options": {"inactivity_timeout_minutes": 0}}),
+                "options.inactivity_timeout_minutes: 0 is out of range (expected 1 to 1440)",
+            ),
+            (
+                serde_json::json!({"options": {"inactivity_timeout_minutes": 0.5}}),
+                "options.inactivity_timeout_minutes: expected a whole number, found 0.5",
+            ),
+            (
+                serde_json::json!({"options": {"transcript_auto_send": "yes"}}),
+                r#"options.transcript_auto_send: expected true or false, found "yes""#,
+            ),
+        ] {
+            assert_eq!(SiteOptions::from_config(&doc).unwrap_err(), message);
+            assert_eq!(
+                sitechat_core::config::Config::from_value(&doc).unwrap_err().to_string(),
+                message
+            );
+        }
         assert!(SiteOptions::from_config(&serde_json::json!({"options": 3})).is_err());
+        assert!(SiteOptions::from_config(&serde_json::json!({"profile": {"nmae": "x"}})).is_err());
     }
 }

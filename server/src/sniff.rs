@@ -3,7 +3,9 @@
 //! Invariants:
 //! - the stored type is the sniffed one, never the client's declared type;
 //! - only the allow-list passes: PNG, JPEG, GIF, WebP, PDF, plain text and CSV,
-//!   Office Open XML (docx, xlsx, pptx) and legacy Office (doc, xls, ppt);
+//!   Office Open XML (docx, xlsx, pptx) and legacy Office (doc, xls, ppt) — exactly the
+//!   widget's default `allowed_attachment_types`
+//!   (`sitechat_core::config::DEFAULT_ATTACHMENT_TYPES`; a test keeps them equal);
 //! - executables (PE, ELF, Mach-O, scripts with `#!`) are refused whatever their name;
 //! - container formats shared by several types (ZIP, OLE2) are told apart by the
 //!   file name's extension, and only once the container itself is recognised.
@@ -146,7 +148,7 @@ pub fn clean_file_name(name: &str) -> String {
 
 /// Zero-width and bidirectional formatting characters, which make a name display
 /// differently from what it is (the same set `sitechat_core::linkify` keeps out of links).
-fn is_invisible_format(c: char) -> bool {
+pub fn is_invisible_format(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
@@ -155,6 +157,56 @@ fn is_invisible_format(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sitechat_core::config::DEFAULT_ATTACHMENT_TYPES;
+    use sitechat_core::mime::mime_allowed;
+
+    /// One file of every type the sniffer accepts.
+    const SAMPLES: [(&[u8], &str); 13] = [
+        (b"\x89PNG\r\n\x1a\n....", "a.png"),
+        (b"\xff\xd8\xff\xe0....", "a.jpg"),
+        (b"GIF89a....", "a.gif"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "a.webp"),
+        (b"%PDF-1.7 ....", "a.pdf"),
+        (b"plain words\n", "a.txt"),
+        (b"a,b\n1,2\n", "a.csv"),
+        (b"PK\x03\x04..[Content_Types].xml..", "a.docx"),
+        (b"PK\x03\x04..[Content_Types].xml..", "a.xlsx"),
+        (b"PK\x03\x04..[Content_Types].xml..", "a.pptx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1...", "a.doc"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1...", "a.xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1...", "a.ppt"),
+    ];
+
+    #[test]
+    fn the_widgets_default_types_are_exactly_what_the_sniffer_accepts() {
+        let defaults: Vec<String> =
+            DEFAULT_ATTACHMENT_TYPES.iter().map(|t| (*t).to_owned()).collect();
+        let mut sniffed: Vec<&str> = SAMPLES
+            .iter()
+            .map(|(bytes, name)| {
+                let mime = sniff(bytes, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert!(mime_allowed(&defaults, mime), "the widget would refuse {mime} ({name})");
+                mime.split(';').next().unwrap_or(mime)
+            })
+            .collect();
+        sniffed.sort_unstable();
+        let mut listed: Vec<&str> = DEFAULT_ATTACHMENT_TYPES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(sniffed, listed, "a default type the server refuses, or the reverse");
+        // What browsers report for files the sniffer refuses: not offered by default.
+        for refused in [
+            "image/heic",
+            "image/avif",
+            "image/bmp",
+            "image/svg+xml",
+            "image/tiff",
+            "application/vnd.oasis.opendocument.text",
+            "application/zip",
+            "text/html",
+        ] {
+            assert!(!mime_allowed(&defaults, refused), "{refused} is in the defaults");
+        }
+    }
 
     #[test]
     fn an_executable_renamed_as_an_image_is_refused() {

@@ -196,7 +196,7 @@ async fn closing_a_conversation_ends_it_for_the_visitor() {
 #[tokio::test]
 async fn an_idle_conversation_ends_for_inactivity() {
     let t = TestServer::start_with(|c| {
-        c.site_config = serde_json::json!({ "options": { "inactivity_timeout_minutes": 0.01 } });
+        c.inactivity_timeout = Some(Duration::from_millis(600));
     })
     .await;
     let mut v = t.visitor().await;
@@ -353,4 +353,36 @@ async fn visitors_see_each_other_never_but_agents_see_everyone() {
     assert_eq!(list.len(), 2);
     // Newest activity first.
     assert_eq!(list[0].preview, "from B");
+}
+
+#[tokio::test]
+async fn the_inbox_socket_closes_when_its_session_expires() {
+    use futures_util::StreamExt;
+    let t = TestServer::start().await;
+    t.add_agent("ann@example.com", "Ann");
+    let cookie = login(t.addr(), "ann@example.com", PASSWORD).await.unwrap();
+    // The session ends in 1.5 s (instead of 30 days).
+    let soon = sitechat_server::clock::now_ms() + 1500;
+    t.server()
+        .app
+        .db
+        .call_blocking(move |c| {
+            c.execute("UPDATE agent_sessions SET expires_at = ?1", [soon])?;
+            Ok(())
+        })
+        .unwrap();
+    let mut agent = common::Agent::connect(t.addr(), &cookie).await;
+    let mut last_error = None;
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(Ok(frame)) = agent.ws.next().await {
+            if let Ok(text) = frame.to_text() {
+                if let Ok(AgentEvent::Error { code, .. }) = AgentEvent::decode(text) {
+                    last_error = Some(code);
+                }
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket outlived its session");
+    assert_eq!(last_error, Some(ErrorCode::Unauthorized));
 }

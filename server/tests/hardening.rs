@@ -156,7 +156,14 @@ async fn agent_endpoints_refuse_visitors_forged_cookies_ended_sessions_and_other
     assert_eq!(agent_ws(cookie.clone(), Some("null")).await, 403);
 
     // After logout the same cookie is worthless everywhere.
-    let out = http(t.addr(), "POST", "/api/agent/logout", &[("Cookie", &cookie)], b"").await;
+    let out = http(
+        t.addr(),
+        "POST",
+        "/api/agent/logout",
+        &[("Cookie", &cookie), ("Content-Type", "application/json")],
+        b"{}",
+    )
+    .await;
     assert_eq!(out.status, 204);
     assert_eq!(agent_ws(cookie.clone(), None).await, 401);
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;

@@ -246,7 +246,14 @@ async fn login_sets_a_strict_cookie_and_logout_ends_the_session() {
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 200);
     assert!(me.text().contains("Ann"));
-    let out = http(t.addr(), "POST", "/api/agent/logout", &[("Cookie", &cookie)], b"").await;
+    let out = http(
+        t.addr(),
+        "POST",
+        "/api/agent/logout",
+        &[("Cookie", &cookie), ("Content-Type", "application/json")],
+        b"{}",
+    )
+    .await;
     assert_eq!(out.status, 204);
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 401);
@@ -260,4 +267,66 @@ async fn login_sets_a_strict_cookie_and_logout_ends_the_session() {
     .await;
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains(r#""error":"bad_request""#), "{}", bad.text());
+}
+
+#[tokio::test]
+async fn uploads_never_attached_are_deleted_after_their_time_and_attached_ones_are_kept() {
+    let t = TestServer::start_with(|c| {
+        c.unattached_upload_ttl = std::time::Duration::from_millis(1000);
+        c.cleanup_check = std::time::Duration::from_millis(100);
+    })
+    .await;
+    let mut v = t.visitor().await;
+    let kept: serde_json::Value =
+        serde_json::from_slice(&upload(&t, &v.token, "kept.png", PNG).await.body).unwrap();
+    let dropped: serde_json::Value =
+        serde_json::from_slice(&upload(&t, &v.token, "dropped.png", PNG).await.body).unwrap();
+    v.send(&ClientCommand::SendMessage {
+        conversation_id: None,
+        client_id: "with-file".into(),
+        text: String::new(),
+        attachments: vec![AttachmentRef {
+            id: kept["id"].as_str().unwrap().into(),
+            name: "kept.png".into(),
+            mime: "image/png".into(),
+            size: PNG.len() as u64,
+        }],
+        quick_reply: None,
+        page_url: None,
+    })
+    .await;
+    v.recv_until(|e| matches!(e, ServerEvent::Ack { .. }).then_some(())).await;
+    let dir = t.server().app.config.attachments_dir.clone();
+    let dropped_id = dropped["id"].as_str().unwrap().to_owned();
+    assert!(common::eventually(|| !dir.join(&dropped_id).exists()).await, "still on disk");
+    let auth = format!("Bearer {}", v.token);
+    let gone =
+        http(t.addr(), "GET", dropped["url"].as_str().unwrap(), &[("Authorization", &auth)], b"")
+            .await;
+    assert_eq!(gone.status, 404);
+    let there =
+        http(t.addr(), "GET", kept["url"].as_str().unwrap(), &[("Authorization", &auth)], b"")
+            .await;
+    assert_eq!(there.status, 200);
+    assert_eq!(there.body, PNG);
+}
+
+#[tokio::test]
+async fn the_sites_attachment_options_bind_visitor_uploads() {
+    let t = TestServer::start_with(|c| {
+        c.site_config = serde_json::json!({
+            "options": { "max_attachment_bytes": 100, "allowed_attachment_types": ["image/png"] }
+        });
+    })
+    .await;
+    let v = t.visitor().await;
+    assert_eq!(upload(&t, &v.token, "a.png", PNG).await.status, 201);
+    assert_eq!(upload(&t, &v.token, "notes.txt", b"plain text").await.status, 415);
+    assert_eq!(upload(&t, &v.token, "big.png", &[PNG, &[0u8; 200]].concat()).await.status, 413);
+    let off = TestServer::start_with(|c| {
+        c.site_config = serde_json::json!({ "options": { "attachments": false } });
+    })
+    .await;
+    let v = off.visitor().await;
+    assert_eq!(upload(&off, &v.token, "a.png", PNG).await.status, 403);
 }

@@ -196,3 +196,27 @@ async fn commands_before_hello_are_refused_and_an_unknown_token_gets_a_new_sessi
     assert_ne!(v.token, "forged-token");
     assert_eq!(v.token.len(), 43);
 }
+
+#[tokio::test]
+async fn the_rate_limit_is_shared_by_a_visitors_sockets() {
+    let t = TestServer::start_with(|c| {
+        c.visitor_rate_per_sec = 0.01;
+        c.visitor_rate_burst = 4.0;
+    })
+    .await;
+    // Socket A spends three of the visitor's four frames (its hello is its own).
+    let mut a = t.visitor().await;
+    for nonce in 0..3 {
+        a.send(&ClientCommand::Ping { nonce }).await;
+        assert!(matches!(a.recv().await, ServerEvent::Pong { .. }));
+    }
+    // A second socket of the same visitor has one left, not a fresh burst.
+    let mut b = common::Visitor::connect(t.addr(), Some(a.token.clone())).await;
+    b.send(&ClientCommand::Ping { nonce: 10 }).await;
+    b.send(&ClientCommand::Ping { nonce: 11 }).await;
+    assert!(matches!(b.recv().await, ServerEvent::Pong { nonce: 10 }));
+    match b.recv().await {
+        ServerEvent::Error { code, .. } => assert_eq!(code, ErrorCode::RateLimited),
+        other => panic!("{other:?}"),
+    }
+}

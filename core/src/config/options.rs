@@ -22,14 +22,25 @@ pub struct Options {
     pub allowed_attachment_types: Vec<String>,
 }
 
-/// Images, PDF, plain text and the common office formats: what visitors send support.
-pub const DEFAULT_ATTACHMENT_TYPES: [&str; 6] = [
-    "image/*",
+/// Images, PDF, plain text and the common office formats: what visitors send support,
+/// listed type by type as the reference server's upload sniffer accepts them (so a file
+/// the widget lets through is not refused by the server; `image/*` would let HEIC,
+/// AVIF, BMP and SVG through, which it refuses). `server/src/sniff.rs` has the test that
+/// keeps the two lists equal.
+pub const DEFAULT_ATTACHMENT_TYPES: [&str; 13] = [
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
     "application/pdf",
     "text/plain",
+    "text/csv",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
 ];
 
 impl Default for Options {

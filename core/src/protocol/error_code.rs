@@ -49,6 +49,19 @@ pub enum ErrorCode {
     /// The server failed on its side (details stay in its log); like `bad_request`
     /// for the widget, which may retry.
     ServerError,
+    /// `send_message` without a conversation, past the visitor's or the address's
+    /// allowance of new conversations per hour.
+    TooManyConversations,
+    /// `send_message` into a conversation that holds as much text as it may.
+    ConversationFull,
+    /// `request_transcript` past the allowance per conversation or per hour.
+    TooManyTranscripts,
+    /// `request_transcript` to another address than the one the visitor gave first.
+    TranscriptAddress,
+    /// Too many sockets open for this visitor, address or server; the socket closes.
+    TooManyConnections,
+    /// The socket sent nothing (not even a ping) for the idle timeout; it closes.
+    IdleTimeout,
     /// A code this crate does not know. Not constructible by hand: build it with
     /// [`ErrorCode::from`], which maps known text to its variant.
     #[doc(hidden)]
@@ -63,7 +76,7 @@ pub struct PrivOwnedStr(Box<str>);
 
 impl ErrorCode {
     /// Every code this crate knows, for documentation and tests.
-    pub const KNOWN: [ErrorCode; 8] = [
+    pub const KNOWN: [ErrorCode; 14] = [
         ErrorCode::TooLarge,
         ErrorCode::RateLimited,
         ErrorCode::Unauthorized,
@@ -72,6 +85,12 @@ impl ErrorCode {
         ErrorCode::ConversationEnded,
         ErrorCode::UnsupportedProtocol,
         ErrorCode::ServerError,
+        ErrorCode::TooManyConversations,
+        ErrorCode::ConversationFull,
+        ErrorCode::TooManyTranscripts,
+        ErrorCode::TranscriptAddress,
+        ErrorCode::TooManyConnections,
+        ErrorCode::IdleTimeout,
     ];
 
     /// The code as it travels, e.g. `"too_large"`.
@@ -85,6 +104,12 @@ impl ErrorCode {
             ErrorCode::ConversationEnded => "conversation_ended",
             ErrorCode::UnsupportedProtocol => "unsupported_protocol",
             ErrorCode::ServerError => "server_error",
+            ErrorCode::TooManyConversations => "too_many_conversations",
+            ErrorCode::ConversationFull => "conversation_full",
+            ErrorCode::TooManyTranscripts => "too_many_transcripts",
+            ErrorCode::TranscriptAddress => "transcript_address",
+            ErrorCode::TooManyConnections => "too_many_connections",
+            ErrorCode::IdleTimeout => "idle_timeout",
             ErrorCode::_Custom(PrivOwnedStr(text)) => text,
         }
     }

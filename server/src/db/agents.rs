@@ -111,6 +111,17 @@ pub fn agent_for_session(
     .transpose()
 }
 
+/// When this session expires, if it exists.
+pub fn session_expiry(conn: &Connection, token_hash: &[u8]) -> Result<Option<UnixMillis>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT expires_at FROM agent_sessions WHERE token_hash = ?1",
+            [token_hash],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Ends a login session (logout).
 pub fn delete_session(conn: &Connection, token_hash: &[u8]) -> Result<(), DbError> {
     conn.execute("DELETE FROM agent_sessions WHERE token_hash = ?1", [token_hash])?;

@@ -70,3 +70,16 @@ pub fn link(conn: &Connection, id: &str, conversation_id: &str) -> Result<(), Db
     )?;
     Ok(())
 }
+
+/// Forgets uploads never attached to a message and older than `cutoff`; returns their
+/// ids so their files can be deleted.
+pub fn delete_unattached_before(
+    conn: &Connection,
+    cutoff: UnixMillis,
+) -> Result<Vec<String>, DbError> {
+    let mut stmt = conn.prepare(
+        "DELETE FROM attachments WHERE conversation_id IS NULL AND created_at < ?1 RETURNING id",
+    )?;
+    let ids = stmt.query_map([cutoff], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok(ids)
+}

@@ -42,6 +42,18 @@ pub fn create(
     Ok(id)
 }
 
+/// The visitor's newest open conversation, if any.
+pub fn open_for_visitor(conn: &Connection, visitor_id: &str) -> Result<Option<String>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM conversations WHERE visitor_id = ?1 AND status = 'open'
+             ORDER BY created_at DESC LIMIT 1",
+            [visitor_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// The conversation with this id.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<ConversationRow>, DbError> {
     let row = conn

@@ -156,15 +156,17 @@ pub fn find_visitor_client_id(
     .transpose()
 }
 
-/// The message an agent already sent with this client id, if any.
+/// The message an agent already sent in this conversation with this client id, if any
+/// (an agent's client ids are unique per conversation).
 pub fn find_agent_client_id(
     conn: &Connection,
     agent_id: &str,
+    conversation_id: &str,
     client_id: &str,
 ) -> Result<Option<StoredMessage>, DbError> {
     conn.query_row(
-        &format!("SELECT {COLUMNS} FROM messages WHERE author_kind = 'agent' AND agent_id = ?1 AND client_id = ?2"),
-        params![agent_id, client_id],
+        &format!("SELECT {COLUMNS} FROM messages WHERE author_kind = 'agent' AND agent_id = ?1 AND conversation_id = ?2 AND client_id = ?3"),
+        params![agent_id, conversation_id, client_id],
         read,
     )
     .optional()?
@@ -216,6 +218,16 @@ pub fn latest(
         .collect::<Result<Vec<_>, _>>()?;
     messages.reverse();
     Ok((messages, complete))
+}
+
+/// Bytes of message text the conversation holds.
+pub fn text_bytes(conn: &Connection, conversation_id: &str) -> Result<u64, DbError> {
+    let n: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(LENGTH(CAST(text AS BLOB))), 0) FROM messages WHERE conversation_id = ?1",
+        [conversation_id],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Every message of a conversation in seq order (for transcripts).

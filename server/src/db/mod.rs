@@ -88,10 +88,34 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
+        self.transact(f).await
+    }
+
+    /// Like [`Db::call`], for an operation whose error type also says why it was
+    /// refused (the chat layer's `ChatError`): `f` returns `Err(refusal.into())` to
+    /// refuse, and storage failures convert with `?`.
+    pub async fn transact<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.call_blocking(f))
-            .await
-            .map_err(|e| DbError::TaskFailed(e.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            let mut guard = db.lock();
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| E::from(DbError::TaskFailed(e.to_string())))?
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (an open
+        // transaction rolls back when dropped), so a poisoned lock is still usable.
+        match self.conn.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     /// Runs `f` with the connection on the current thread (command-line tools, and
@@ -100,12 +124,6 @@ impl Db {
     where
         F: FnOnce(&mut Connection) -> Result<T, DbError>,
     {
-        // A panic while holding the lock cannot leave SQLite inconsistent (an open
-        // transaction rolls back when dropped), so a poisoned lock is still usable.
-        let mut guard = match self.conn.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        f(&mut guard)
+        f(&mut self.lock())
     }
 }

@@ -94,6 +94,14 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_due ON outbox(sent_at, next_attempt_at);
     ",
+    // 2: an agent's client id is unique per conversation, not across all of them;
+    // unattached uploads are found by age for the clean-up.
+    "
+    DROP INDEX messages_agent_client_id;
+    CREATE UNIQUE INDEX messages_agent_client_id ON messages(agent_id, conversation_id, client_id)
+        WHERE author_kind = 'agent' AND client_id IS NOT NULL;
+    CREATE INDEX attachments_unattached ON attachments(created_at) WHERE conversation_id IS NULL;
+    ",
 ];
 
 /// The schema version this binary writes.

@@ -1,7 +1,9 @@
 //! Uploading and downloading attachments.
 //!
 //! Invariants:
-//! - only a visitor (bearer session token) or a signed-in agent may upload;
+//! - only a visitor (bearer session token) or a signed-in agent may upload
+//!   ([`Requester`]); a visitor's upload also fits the site's attachment options and its
+//!   daily allowance;
 //! - the body is at most the configured size, and its type is decided by sniffing
 //!   its bytes against the allow-list ([`crate::sniff`]), not by what the client says;
 //! - the file is stored under a fresh random id; the client's file name is kept only
@@ -13,48 +15,27 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_MAX_AGE,
     CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
 };
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use sitechat_core::mime::mime_allowed;
 use sitechat_core::protocol::Attachment;
 
 use super::api_error::ApiError;
-use super::auth;
+use super::auth::Requester;
 use crate::app::App;
 use crate::clock::now_ms;
 use crate::db::attachments::{self, AttachmentRow};
 use crate::db::conversations;
 use crate::sniff::{clean_file_name, is_inline_image, sniff};
-
-/// Who is asking.
-enum Requester {
-    Visitor(String),
-    Agent(String),
-}
-
-async fn requester(
-    app: &Arc<App>,
-    headers: &HeaderMap,
-    query_token: Option<String>,
-) -> Result<Requester, ApiError> {
-    if let Some(agent) =
-        auth::agent_from_headers(app, headers).await.map_err(|e| ApiError::internal(&e))?
-    {
-        return Ok(Requester::Agent(agent.id));
-    }
-    let token = auth::bearer(headers).or(query_token);
-    match auth::visitor_from_token(app, token).await.map_err(|e| ApiError::internal(&e))? {
-        Some(visitor) => Ok(Requester::Visitor(visitor)),
-        None => Err(ApiError::unauthorized()),
-    }
-}
 
 fn too_large(max: usize) -> ApiError {
     ApiError::new(
@@ -74,13 +55,13 @@ fn multipart_error(e: axum::extract::multipart::MultipartError, max: usize) -> A
     }
 }
 
-/// The uploaded bytes and declared name, from a multipart form or a raw body.
+/// The uploaded bytes and declared name, from a multipart form or a raw body (held
+/// once in memory, as the body's own buffer).
 async fn read_upload(
-    app: &Arc<App>,
+    max: usize,
     query: &HashMap<String, String>,
     request: Request,
-) -> Result<(Vec<u8>, String), ApiError> {
-    let max = app.config.max_upload_bytes;
+) -> Result<(Bytes, String), ApiError> {
     let is_multipart = request
         .headers()
         .get(CONTENT_TYPE)
@@ -96,14 +77,14 @@ async fn read_upload(
             if bytes.len() > max {
                 return Err(too_large(max));
             }
-            return Ok((bytes.to_vec(), name));
+            return Ok((bytes, name));
         }
         Err(ApiError::bad_request("the form has no file field"))
     } else {
         let bytes =
             axum::body::to_bytes(request.into_body(), max).await.map_err(|_| too_large(max))?;
         let name = query.get("name").cloned().unwrap_or_default();
-        Ok((bytes.to_vec(), name))
+        Ok((bytes, name))
     }
 }
 
@@ -124,24 +105,49 @@ pub async fn preflight() -> Response {
 }
 
 /// `POST /api/attachments` (multipart, or a raw body with `?name=&mime=`).
+///
+/// A visitor's upload must also fit the site's options (`attachments`,
+/// `max_attachment_bytes`, `allowed_attachment_types`, checked against the sniffed
+/// type) and its daily upload allowance.
 pub async fn upload(
     State(app): State<Arc<App>>,
+    who: Requester,
     Query(query): Query<HashMap<String, String>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let who = requester(&app, request.headers(), query.get("token").cloned()).await?;
-    let (bytes, declared_name) = read_upload(&app, &query, request).await?;
+    let is_visitor = matches!(who, Requester::Visitor(_));
+    if is_visitor && !app.options.attachments {
+        return Err(ApiError::forbidden("this site does not take attachments"));
+    }
+    let max = if is_visitor { app.max_upload_bytes() } else { app.config.max_upload_bytes };
+    let (bytes, declared_name) =
+        tokio::time::timeout(app.config.upload_read_timeout, read_upload(max, &query, request))
+            .await
+            .map_err(|_| ApiError::timeout())??;
     let name = clean_file_name(&declared_name);
-    let mime = sniff(&bytes, &name).map_err(|refused| {
-        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", refused.to_string())
-    })?;
+    let unsupported = |message: String| {
+        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", message)
+    };
+    let mime = sniff(&bytes, &name).map_err(|refused| unsupported(refused.to_string()))?;
+    if is_visitor && !mime_allowed(&app.options.allowed_attachment_types, mime) {
+        return Err(unsupported(format!("this site does not take {mime} files")));
+    }
+    if let Requester::Visitor(visitor) = &who {
+        let allowed =
+            app.limits.upload_bytes_per_visitor.take(visitor, bytes.len() as f64, Instant::now());
+        if !allowed {
+            return Err(ApiError::rate_limited("upload allowance for today used up"));
+        }
+    }
     let id = crate::ids::new_id("f");
     let path = app.config.attachments_dir.join(&id);
-    tokio::fs::write(&path, &bytes).await.map_err(|e| ApiError::internal(&e))?;
+    tokio::fs::write(&path, &bytes).await?;
     let (owner_visitor, owner_agent) = match who {
         Requester::Visitor(v) => (Some(v), None),
         Requester::Agent(a) => (None, Some(a)),
     };
+    let size = bytes.len() as u64;
+    drop(bytes);
     let row = AttachmentRow {
         id: id.clone(),
         owner_visitor,
@@ -149,19 +155,14 @@ pub async fn upload(
         conversation_id: None,
         name: name.clone(),
         mime: mime.to_owned(),
-        size: bytes.len() as u64,
+        size,
     };
     if let Err(e) = app.db.call(move |c| attachments::insert(c, &row, now_ms())).await {
         let _ = tokio::fs::remove_file(&path).await;
-        return Err(ApiError::internal(&e));
+        return Err(e.into());
     }
-    let attachment = Attachment {
-        url: app.attachment_url(&id),
-        id,
-        name,
-        mime: mime.to_owned(),
-        size: bytes.len() as u64,
-    };
+    let attachment =
+        Attachment { url: app.attachment_url(&id), id, name, mime: mime.to_owned(), size };
     Ok((StatusCode::CREATED, Json(attachment)).into_response())
 }
 
@@ -194,31 +195,21 @@ fn disposition(kind: &str, name: &str) -> String {
 /// `GET /api/attachments/{id}`.
 pub async fn download(
     State(app): State<Arc<App>>,
+    who: Requester,
     Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let who = requester(&app, &headers, query.get("token").cloned()).await?;
     if !is_attachment_id(&id) {
         return Err(ApiError::not_found());
     }
     let lookup = id.clone();
-    let row = app
-        .db
-        .call(move |c| attachments::get(c, &lookup))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+    let row = app.db.call(move |c| attachments::get(c, &lookup)).await?;
     let Some(row) = row else { return Err(ApiError::not_found()) };
     if let Requester::Visitor(visitor) = &who {
         let mine = row.owner_visitor.as_deref() == Some(visitor.as_str());
         let in_my_conversation = match row.conversation_id.clone() {
             Some(conv) => {
                 let v = visitor.clone();
-                app.db
-                    .call(move |c| conversations::get_for_visitor(c, &conv, &v))
-                    .await
-                    .map_err(|e| ApiError::internal(&e))?
-                    .is_some()
+                app.db.call(move |c| conversations::get_for_visitor(c, &conv, &v)).await?.is_some()
             }
             None => false,
         };
@@ -226,9 +217,7 @@ pub async fn download(
             return Err(ApiError::not_found());
         }
     }
-    let bytes = tokio::fs::read(app.config.attachments_dir.join(&row.id))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+    let bytes = tokio::fs::read(app.config.attachments_dir.join(&row.id)).await?;
     let kind = if is_inline_image(&row.mime) { "inline" } else { "attachment" };
     Ok((
         [

@@ -2,20 +2,24 @@
 //! speed of the server.
 //!
 //! Invariants:
-//! - only failures cost: an address has [`BURST`] failed attempts, refilled at one per
-//!   [`REFILL_SECS`] seconds; an agent who mistypes a few times never notices;
+//! - only failures cost: an address has [`BURST`] attempts, refilled at one per
+//!   [`REFILL_SECS`] seconds; each attempt is charged *before* its password check and a
+//!   successful one is refunded, so an agent who mistypes a few times never notices and
+//!   a burst of concurrent guesses gets no more checks than a sequence would;
 //! - an address whose allowance is spent is refused (`429 rate_limited`) before any
-//!   password is checked — the right password included — until a failure's worth has
+//!   password is checked — the right password included — until an attempt's worth has
 //!   refilled, so guessing gains nothing by trying harder;
 //! - the table is bounded: past [`MAX_TRACKED`] addresses, the ones that have refilled
-//!   completely are forgotten (they would start full anyway).
+//!   completely are forgotten (they would start full anyway), and if that frees less
+//!   than half, all of them; an IPv6 address counts by its /64
+//!   ([`crate::limits::address_key`]).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::ws::rate_limit::TokenBucket;
+use crate::rate_limit::TokenBucket;
 
 /// Failed sign-ins an address may make in a row.
 pub const BURST: f64 = 10.0;
@@ -31,7 +35,7 @@ pub struct LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// Whether `ip` may try to sign in now.
+    /// Charges one attempt to `ip`; `false` (nothing charged) when it has none left.
     ///
     /// ```
     /// use std::time::Instant;
@@ -39,25 +43,32 @@ impl LoginThrottle {
     /// let throttle = LoginThrottle::default();
     /// let (ip, now) = ("192.0.2.7".parse().unwrap(), Instant::now());
     /// for _ in 0..BURST as usize {
-    ///     assert!(throttle.may_try(ip, now));
-    ///     throttle.failed(ip, now);
+    ///     assert!(throttle.charge(ip, now));
     /// }
-    /// assert!(!throttle.may_try(ip, now));
-    /// assert!(throttle.may_try("192.0.2.8".parse().unwrap(), now), "another address is not affected");
+    /// assert!(!throttle.charge(ip, now));
+    /// assert!(throttle.charge("192.0.2.8".parse().unwrap(), now), "another address is not affected");
     /// ```
-    pub fn may_try(&self, ip: IpAddr, now: Instant) -> bool {
+    pub fn charge(&self, ip: IpAddr, now: Instant) -> bool {
+        let ip = crate::limits::address_key(ip);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        buckets.get_mut(&ip).is_none_or(|b| b.available(now))
+        if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&ip) {
+            buckets.retain(|_, b| !b.is_full(now));
+            if buckets.len() > MAX_TRACKED / 2 {
+                buckets.clear();
+            }
+        }
+        buckets
+            .entry(ip)
+            .or_insert_with(|| TokenBucket::new(1.0 / REFILL_SECS, BURST, now))
+            .take(now)
     }
 
-    /// Records a failed attempt from `ip`.
-    pub fn failed(&self, ip: IpAddr, now: Instant) {
+    /// Gives back the charge of an attempt that succeeded.
+    pub fn refund(&self, ip: IpAddr, now: Instant) {
+        let ip = crate::limits::address_key(ip);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if buckets.len() >= MAX_TRACKED {
-            buckets.retain(|_, b| !b.is_full(now));
+        if let Some(b) = buckets.get_mut(&ip) {
+            b.give(1.0, now);
         }
-        let bucket =
-            buckets.entry(ip).or_insert_with(|| TokenBucket::new(1.0 / REFILL_SECS, BURST, now));
-        bucket.take(now);
     }
 }

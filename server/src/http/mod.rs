@@ -29,9 +29,6 @@ use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 
 use crate::app::App;
 
-/// Largest JSON body (login).
-const MAX_JSON_BODY: usize = 16 * 1024;
-
 /// `Access-Control-Allow-Origin: *` for public, credential-free responses.
 fn public_cross_origin() -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(ACCESS_CONTROL_ALLOW_ORIGIN, any_origin())
@@ -52,7 +49,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/inbox/inbox.js", get(inbox::script))
         .route("/inbox/inbox.css", get(inbox::style))
         .route("/api/site-config", get(site_config::get).layer(public_cross_origin()))
-        .route("/api/agent/login", post(login::login).layer(DefaultBodyLimit::max(MAX_JSON_BODY)))
+        .route("/api/agent/login", post(login::login))
         .route("/api/agent/logout", post(login::logout))
         .route("/api/agent/me", get(login::me))
         .route(

@@ -3,6 +3,9 @@
 //! Invariants: the body lists every message in seq order with its UTC timestamp and
 //! author, each attachment by name with its link, and the page URL the chat started
 //! on; it is plain text (never HTML), so nothing a visitor typed can become markup.
+//! Nothing a visitor wrote starts a line: message lines are indented, and the page URL
+//! (already validated as an `http(s)` URL without whitespace, see
+//! [`crate::chat::clean_page_url`]) is quoted in angle brackets after a label.
 
 use sitechat_core::protocol::{AuthorKind, WireMessage};
 use sitechat_core::time::UnixMillis;
@@ -25,7 +28,12 @@ pub fn render(
 ) -> TranscriptMail {
     let mut body = String::new();
     body.push_str("Your chat transcript\n\n");
-    body.push_str(&format!("Started on: {}\n", conversation.page_url));
+    let page = crate::chat::clean_page_url(&conversation.page_url);
+    if page.is_empty() {
+        body.push_str("Started on: (unknown page)\n");
+    } else {
+        body.push_str(&format!("Started on: <{page}>\n"));
+    }
     body.push_str(&format!("Conversation: {}\n\n", conversation.id));
     for m in messages {
         let who = match m.author.kind {

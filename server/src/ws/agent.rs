@@ -3,18 +3,21 @@
 //! Invariants:
 //! - the upgrade is refused with 401 unless the request carries a valid agent
 //!   session cookie, and with 403 when a browser says it comes from another origin;
+//! - the socket closes when its session ends: on sign-out (the hub closes every socket
+//!   of that session) and at the session's expiry (`error unauthorized`);
+//! - frames are limited per socket (`agent_rate_per_sec`, `agent_rate_burst`);
 //! - the first frame sent is `ready`; after it the agent receives every live update
 //!   (new conversations and messages, visitor typing, team status) until it leaves;
 //! - an agent may act on any conversation (the inbox is shared by the team).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 use sitechat_core::protocol::agent::{
     AgentCommand, AgentEvent, AgentInfo, AgentStatus, MAX_LISTED_CONVERSATIONS,
 };
@@ -23,45 +26,40 @@ use sitechat_core::protocol::{ClientId, ConversationId, ErrorCode};
 use sitechat_core::protocol::{EndReason, ServerEvent};
 
 use super::frame_error::{client_id_of, code_for};
-use super::rate_limit::TokenBucket;
-use super::{write_frames, MAX_FRAME_BYTES, MAX_SOCKET_MESSAGE_BYTES};
+use super::socket::{self, Endpoint, Flow};
 use crate::app::App;
-use crate::chat::{self, Refusal};
+use crate::chat::{self, AgentPost, ChatError, Refusal, TranscriptFor};
 use crate::db::agents::AgentRow;
 use crate::db::{agents, conversations, messages, DbError};
 use crate::http::api_error::ApiError;
-use crate::http::auth;
-use crate::hub::Outgoing;
+use crate::http::auth::{self, AgentSession, ClientIp, MaybeAgent};
+use crate::hub::{ConnId, Outgoing};
+use crate::limits::SocketSlot;
+use crate::rate_limit::TokenBucket;
 
 /// Upgrades an authenticated agent's request to an inbox socket.
 pub async fn handler(
     ws: WebSocketUpgrade,
     State(app): State<Arc<App>>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    MaybeAgent(session): MaybeAgent,
 ) -> Response {
     if !auth::same_origin(&headers) {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "cross-origin inbox connections are refused",
-        )
-        .into_response();
+        return ApiError::forbidden("cross-origin inbox connections are refused").into_response();
     }
-    let agent = match auth::agent_from_headers(&app, &headers).await {
-        Ok(Some(agent)) => agent,
-        Ok(None) => return ApiError::unauthorized().into_response(),
-        Err(e) => return ApiError::internal(&e).into_response(),
-    };
-    ws.max_message_size(MAX_SOCKET_MESSAGE_BYTES)
-        .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
-        .on_upgrade(move |socket| run(app, socket, agent))
+    let Some(session) = session else { return ApiError::unauthorized().into_response() };
+    super::configure(ws).on_upgrade(move |socket| run(app, socket, session, ip))
 }
 
 struct Session {
     app: Arc<App>,
     tx: Outgoing,
     agent: AgentRow,
+    conn: ConnId,
     bucket: TokenBucket,
+    expires_at: tokio::time::Instant,
+    _slot: SocketSlot,
 }
 
 fn info(row: &AgentRow, online: bool) -> AgentInfo {
@@ -74,10 +72,18 @@ fn info(row: &AgentRow, online: bool) -> AgentInfo {
     }
 }
 
-async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
-    let (sink, mut stream) = socket.split();
-    let (tx, rx) = super::outgoing::channel_with_limit(app.config.max_queued_bytes);
-    let writer = tokio::spawn(write_frames(sink, rx));
+async fn run(app: Arc<App>, socket: WebSocket, session: AgentSession, ip: IpAddr) {
+    let Ok(slot) = app.limits.open_socket(ip) else {
+        let frame = AgentEvent::Error {
+            code: ErrorCode::TooManyConnections.to_owned(),
+            message: "too many connections; try again later".to_owned(),
+            client_id: None,
+        }
+        .encode();
+        return socket::refuse(socket, &frame, app.config.send_timeout).await;
+    };
+    let (tx, rx) = crate::outgoing::channel_with_limit(app.config.max_queued_bytes);
+    let agent = session.agent;
     let team = match app.db.call(|c| agents::list(c)).await {
         Ok(rows) => {
             rows.iter().map(|r| info(r, app.hub.is_online(&r.id) || r.id == agent.id)).collect()
@@ -89,29 +95,53 @@ async fn run(app: Arc<App>, socket: WebSocket, agent: AgentRow) {
     };
     let team_available = app.hub.team_available() || agent.status == AgentStatus::Available;
     let _ = tx.send(AgentEvent::Ready { agent: info(&agent, true), team, team_available }.encode());
-    let conn = app.hub.connect_agent(info(&agent, true), tx.clone());
-    let bucket = TokenBucket::new(20.0, 100.0, Instant::now());
-    let mut s = Session { app: app.clone(), tx, agent, bucket };
-    let mut shutdown = app.shutdown.clone();
-    let overflow = s.tx.clone();
-    loop {
-        let next = tokio::select! {
-            _ = shutdown.wait_for(|stop| *stop) => break,
-            _ = overflow.overflowed() => break,
-            next = stream.next() => next,
-        };
-        match next {
-            Some(Ok(Message::Text(text))) => s.on_text(text.as_str()).await,
-            Some(Ok(Message::Binary(_))) => {
-                s.error(ErrorCode::BadRequest, "binary frames are not supported", None)
-            }
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-            Some(Ok(_)) => {}
-        }
+    let conn = app.hub.connect_agent(info(&agent, true), tx.clone(), session.token_hash.clone());
+    // A sign-out between the upgrade and the line above closed nothing: look again.
+    let hash = session.token_hash;
+    if !matches!(app.db.call(move |c| agents::session_expiry(c, &hash)).await, Ok(Some(_))) {
+        tx.close();
     }
-    app.hub.disconnect_agent(&s.agent.id, conn);
-    drop(s);
-    let _ = writer.await;
+    let left_ms = session.expires_at.saturating_sub(crate::clock::now_ms()).max(0);
+    let expires_at =
+        tokio::time::Instant::now() + std::time::Duration::from_millis(left_ms.unsigned_abs());
+    let bucket = TokenBucket::new(
+        app.config.agent_rate_per_sec,
+        app.config.agent_rate_burst,
+        Instant::now(),
+    );
+    let endpoint =
+        Session { app: app.clone(), tx: tx.clone(), agent, conn, bucket, expires_at, _slot: slot };
+    socket::run(app, socket, tx, rx, endpoint).await
+}
+
+impl Endpoint for Session {
+    fn error_frame(&self, code: ErrorCode, message: &str, client_id: Option<ClientId>) -> String {
+        AgentEvent::Error { code: code.to_owned(), message: message.to_owned(), client_id }.encode()
+    }
+
+    fn allow_frame(&mut self, now: Instant) -> bool {
+        self.bucket.take(now)
+    }
+
+    fn identified(&self) -> bool {
+        true
+    }
+
+    fn expires_at(&self) -> Option<tokio::time::Instant> {
+        Some(self.expires_at)
+    }
+
+    async fn on_text(&mut self, text: &str) -> Flow {
+        match AgentCommand::decode(text) {
+            Err(e) => self.error(code_for(&e), &e.to_string(), client_id_of(text)),
+            Ok(command) => self.on_command(command).await,
+        }
+        Flow::Continue
+    }
+
+    fn on_close(&mut self) {
+        self.app.hub.disconnect_agent(&self.agent.id, self.conn);
+    }
 }
 
 impl Session {
@@ -133,36 +163,13 @@ impl Session {
     }
 
     fn refuse(&self, refusal: &Refusal, client_id: Option<ClientId>) {
-        match refusal {
-            Refusal::NotFound => self.error(ErrorCode::NotFound, "no such conversation", client_id),
-            Refusal::Ended => {
-                self.error(ErrorCode::ConversationEnded, "this conversation has ended", client_id)
-            }
-            Refusal::BadAttachment(m) => self.error(ErrorCode::BadRequest, m, client_id),
-            Refusal::BadEmail => self.error(
-                ErrorCode::BadRequest,
-                "send_transcript.email: not a usable e-mail address",
-                client_id,
-            ),
-        }
+        self.error(refusal.code(), &refusal.message("send_transcript.email"), client_id);
     }
 
-    async fn on_text(&mut self, text: &str) {
-        if text.len() > MAX_FRAME_BYTES {
-            let message =
-                format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
-            return self.error(ErrorCode::TooLarge, &message, None);
-        }
-        if !self.bucket.take(Instant::now()) {
-            return self.error(
-                ErrorCode::RateLimited,
-                "too many frames; slow down and retry",
-                client_id_of(text),
-            );
-        }
-        match AgentCommand::decode(text) {
-            Err(e) => self.error(code_for(&e), &e.to_string(), client_id_of(text)),
-            Ok(command) => self.on_command(command).await,
+    fn chat_error(&self, e: ChatError, client_id: Option<ClientId>) {
+        match e {
+            ChatError::Db(e) => self.server_error(&e, client_id),
+            ChatError::Refused(r) => self.refuse(&r, client_id),
         }
     }
 
@@ -245,20 +252,15 @@ impl Session {
                     );
                 }
                 let (id, name) = (self.agent.id.clone(), self.agent.name.clone());
-                match chat::agent_post(
-                    &self.app,
-                    &id,
-                    &name,
-                    conversation_id.into_string(),
-                    client_id.to_string(),
+                let post = AgentPost {
+                    conversation_id: conversation_id.into_string(),
+                    client_id: client_id.to_string(),
                     text,
                     attachments,
-                )
-                .await
-                {
-                    Err(e) => self.server_error(&e, Some(client_id)),
-                    Ok(Err(refusal)) => self.refuse(&refusal, Some(client_id)),
-                    Ok(Ok(posted)) => self.send(&AgentEvent::Ack {
+                };
+                match chat::agent_post(&self.app, &id, &name, post).await {
+                    Err(e) => self.chat_error(e, Some(client_id)),
+                    Ok(posted) => self.send(&AgentEvent::Ack {
                         client_id,
                         conversation_id: posted.stored.conversation_id.into(),
                         message_id: posted.stored.message.id.clone(),
@@ -326,12 +328,10 @@ impl Session {
                 }
             }
             AgentCommand::SendTranscript { conversation_id, email } => {
-                match chat::queue_transcript(&self.app, &conversation_id, &email, None).await {
-                    Ok(Ok(())) => {
-                        self.send(&AgentEvent::TranscriptQueued { conversation_id, email })
-                    }
-                    Ok(Err(refusal)) => self.refuse(&refusal, None),
-                    Err(e) => self.server_error(&e, None),
+                let who = TranscriptFor::Agent;
+                match chat::queue_transcript(&self.app, &conversation_id, &email, who).await {
+                    Ok(()) => self.send(&AgentEvent::TranscriptQueued { conversation_id, email }),
+                    Err(e) => self.chat_error(e, None),
                 }
             }
         }

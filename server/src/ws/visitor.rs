@@ -1,109 +1,163 @@
-//! `GET /ws/visitor`: the widget's protocol (see `docs/protocol.md`).
+//! `GET /ws/visitor`: the widget's protocol (see `docs/protocol.md`), run by the shared
+//! socket loop ([`super::socket`]).
 //!
 //! Invariants:
+//! - a socket takes a slot of its client address ([`crate::limits`]) for its whole
+//!   life; past the per-address or total limit it is answered
+//!   `error too_many_connections` and closed, as is a `hello` past the visitor's own
+//!   limit of sockets;
 //! - the first frame must be `hello`; it resolves (or creates) the visitor from the
 //!   session token, and every later frame acts as that visitor only;
 //! - a conversation id from the wire is checked to belong to the visitor before
 //!   anything is read or written; another visitor's conversation is `not_found`,
 //!   indistinguishable from one that does not exist;
-//! - frames over the size limit, over the rate limit, or that do not decode are
-//!   answered with an `error` frame and the socket goes on;
+//! - frames over the size limit, over the visitor's rate limit (shared by all its
+//!   sockets), or that do not decode are answered with an `error` frame and the socket
+//!   goes on;
+//! - history is sent one page at a time, each once the socket has written the one
+//!   before: `hello.resume` points naming the same conversation count once, and at most
+//!   [`MAX_PENDING_PAGES`] requests may wait; past that the socket is closed (a client
+//!   asking faster than it reads);
 //! - a socket that has not said `hello` within `hello_timeout` (pings do not count)
-//!   is answered `error unauthorized` and closed: a socket costs nothing to open, so
-//!   idle ones must not be able to pile up.
+//!   is answered `error unauthorized` and closed.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use futures_util::StreamExt;
 use sitechat_core::protocol::agent::AgentEvent;
 use sitechat_core::protocol::limits::MAX_HISTORY_MESSAGES;
 use sitechat_core::protocol::{ClientCommand, ResumePoint, ServerEvent, PROTOCOL_VERSION};
 use sitechat_core::protocol::{ClientId, ConversationId, ErrorCode};
 
 use super::frame_error::{client_id_of, code_for};
-use super::rate_limit::TokenBucket;
-use super::{write_frames, MAX_FRAME_BYTES, MAX_SOCKET_MESSAGE_BYTES};
+use super::socket::{self, Endpoint, Flow};
 use crate::app::App;
-use crate::chat::{self, Refusal, VisitorPost};
+use crate::chat::{self, ChatError, Refusal, TranscriptFor, VisitorPost};
 use crate::clock::now_ms;
 use crate::db::{conversations, messages, visitors, DbError};
+use crate::http::auth::ClientIp;
 use crate::hub::{ConnId, Outgoing};
 use crate::ids::{new_token, token_hash};
+use crate::limits::SocketSlot;
+use crate::rate_limit::TokenBucket;
+
+/// History requests that may wait for a socket to drain.
+pub const MAX_PENDING_PAGES: usize = 20;
 
 /// Upgrades the request to a visitor socket.
-pub async fn handler(ws: WebSocketUpgrade, State(app): State<Arc<App>>) -> Response {
-    ws.max_message_size(MAX_SOCKET_MESSAGE_BYTES)
-        .max_frame_size(MAX_SOCKET_MESSAGE_BYTES)
-        .on_upgrade(move |socket| run(app, socket))
+pub async fn handler(
+    ws: WebSocketUpgrade,
+    State(app): State<Arc<App>>,
+    ClientIp(ip): ClientIp,
+) -> Response {
+    super::configure(ws).on_upgrade(move |socket| run(app, socket, ip))
+}
+
+async fn run(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
+    let slot = match app.limits.open_socket(ip) {
+        Ok(slot) => slot,
+        Err(_) => return socket::refuse(socket, &refusal_frame(), app.config.send_timeout).await,
+    };
+    let (tx, rx) = crate::outgoing::channel_with_limit(app.config.max_queued_bytes);
+    let endpoint = Session::new(app.clone(), tx.clone(), ip, slot);
+    socket::run(app, socket, tx, rx, endpoint).await
+}
+
+/// The `error` frame of a socket refused for the connection limits.
+pub fn refusal_frame() -> String {
+    ServerEvent::Error {
+        code: ErrorCode::TooManyConnections.to_owned(),
+        message: "too many connections; try again later".to_owned(),
+        client_id: None,
+    }
+    .encode()
 }
 
 struct Session {
     app: Arc<App>,
     tx: Outgoing,
+    ip: IpAddr,
+    _slot: SocketSlot,
     visitor: Option<(String, ConnId)>,
     page_url: String,
+    /// This socket's allowance (after `hello`, the visitor's shared one applies too).
     bucket: TokenBucket,
     /// Conversations already checked to be this visitor's.
     owned: HashSet<String>,
-    closing: bool,
+    /// History pages to send as the socket drains.
+    pending: VecDeque<ResumePoint>,
 }
 
-async fn run(app: Arc<App>, socket: WebSocket) {
-    let (sink, mut stream) = socket.split();
-    let (tx, rx) = super::outgoing::channel_with_limit(app.config.max_queued_bytes);
-    let writer = tokio::spawn(write_frames(sink, rx));
-    let bucket = TokenBucket::new(
-        app.config.visitor_rate_per_sec,
-        app.config.visitor_rate_burst,
-        Instant::now(),
-    );
-    let mut shutdown = app.shutdown.clone();
-    let mut s = Session {
-        app,
-        tx,
-        visitor: None,
-        page_url: String::new(),
-        bucket,
-        owned: HashSet::new(),
-        closing: false,
-    };
-    let hello_deadline = tokio::time::Instant::now() + s.app.config.hello_timeout;
-    loop {
-        let waiting_for_hello = s.visitor.is_none();
-        let overflow = s.tx.clone();
-        let next = tokio::select! {
-            _ = shutdown.wait_for(|stop| *stop) => break,
-            // The client stopped reading and its queue is full: close (it catches up
-            // when it reconnects).
-            _ = overflow.overflowed() => break,
-            _ = tokio::time::sleep_until(hello_deadline), if waiting_for_hello => {
-                s.error(ErrorCode::Unauthorized, "hello: not received in time; closing", None);
-                break;
-            }
-            next = stream.next() => next,
-        };
-        match next {
-            Some(Ok(Message::Text(text))) => s.on_text(text.as_str()).await,
-            Some(Ok(Message::Binary(_))) => {
-                s.error(ErrorCode::BadRequest, "binary frames are not supported", None)
-            }
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
-            Some(Ok(_)) => {}
-        }
-        if s.closing {
-            break;
+impl Session {
+    fn new(app: Arc<App>, tx: Outgoing, ip: IpAddr, slot: SocketSlot) -> Session {
+        let bucket = TokenBucket::new(
+            app.config.visitor_rate_per_sec,
+            app.config.visitor_rate_burst,
+            Instant::now(),
+        );
+        Session {
+            app,
+            tx,
+            ip,
+            _slot: slot,
+            visitor: None,
+            page_url: String::new(),
+            bucket,
+            owned: HashSet::new(),
+            pending: VecDeque::new(),
         }
     }
-    if let Some((visitor_id, conn)) = &s.visitor {
-        s.app.hub.disconnect_visitor(visitor_id, *conn);
+}
+
+impl Endpoint for Session {
+    fn error_frame(&self, code: ErrorCode, message: &str, client_id: Option<ClientId>) -> String {
+        ServerEvent::Error { code: code.to_owned(), message: message.to_owned(), client_id }
+            .encode()
     }
-    drop(s);
-    let _ = writer.await;
+
+    fn allow_frame(&mut self, now: Instant) -> bool {
+        // The socket's own allowance, and the visitor's across all its sockets.
+        self.bucket.take(now)
+            && match &self.visitor {
+                Some((visitor_id, _)) => self.app.limits.visitor_frames.take(visitor_id, 1.0, now),
+                None => true,
+            }
+    }
+
+    fn identified(&self) -> bool {
+        self.visitor.is_some()
+    }
+
+    async fn on_text(&mut self, text: &str) -> Flow {
+        match ClientCommand::decode(text) {
+            Err(e) => {
+                self.error(code_for(&e), &e.to_string(), client_id_of(text));
+                Flow::Continue
+            }
+            Ok(command) => self.on_command(command).await,
+        }
+    }
+
+    fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    async fn pump(&mut self) {
+        let Some(point) = self.pending.pop_front() else { return };
+        let Some((visitor_id, _)) = self.visitor.clone() else { return };
+        self.history(&visitor_id, point.conversation_id, point.after_seq).await;
+    }
+
+    fn on_close(&mut self) {
+        if let Some((visitor_id, conn)) = &self.visitor {
+            self.app.hub.disconnect_visitor(visitor_id, *conn);
+        }
+    }
 }
 
 impl Session {
@@ -112,7 +166,7 @@ impl Session {
     }
 
     fn error(&self, code: ErrorCode, message: &str, client_id: Option<ClientId>) {
-        self.send(&ServerEvent::Error { code, message: message.to_owned(), client_id });
+        let _ = self.tx.send(self.error_frame(code, message, client_id));
     }
 
     fn server_error(&self, e: &DbError, client_id: Option<ClientId>) {
@@ -124,33 +178,24 @@ impl Session {
         );
     }
 
-    async fn on_text(&mut self, text: &str) {
-        if text.len() > MAX_FRAME_BYTES {
-            let message =
-                format!("frame of {} bytes is larger than {MAX_FRAME_BYTES} bytes", text.len());
-            return self.error(ErrorCode::TooLarge, &message, None);
-        }
-        if !self.bucket.take(Instant::now()) {
-            return self.error(
-                ErrorCode::RateLimited,
-                "too many frames; slow down and retry",
-                client_id_of(text),
-            );
-        }
-        match ClientCommand::decode(text) {
-            Err(e) => self.error(code_for(&e), &e.to_string(), client_id_of(text)),
-            Ok(command) => self.on_command(command).await,
+    fn chat_error(&self, e: ChatError, client_id: Option<ClientId>) {
+        match e {
+            ChatError::Db(e) => self.server_error(&e, client_id),
+            ChatError::Refused(r) => {
+                self.error(r.code(), &r.message("request_transcript.email"), client_id)
+            }
         }
     }
 
-    async fn on_command(&mut self, command: ClientCommand) {
+    async fn on_command(&mut self, command: ClientCommand) -> Flow {
         let visitor_id = match (&command, &self.visitor) {
             (ClientCommand::Hello { .. }, Some(_)) => {
-                return self.error(
+                self.error(
                     ErrorCode::BadRequest,
                     "hello: already received on this connection",
                     None,
-                )
+                );
+                return Flow::Continue;
             }
             (ClientCommand::Hello { session_token, protocol, page_url, resume, .. }, None) => {
                 return self
@@ -158,14 +203,16 @@ impl Session {
                     .await
             }
             (ClientCommand::Ping { nonce }, _) => {
-                return self.send(&ServerEvent::Pong { nonce: *nonce })
+                self.send(&ServerEvent::Pong { nonce: *nonce });
+                return Flow::Continue;
             }
             (_, None) => {
-                return self.error(
+                self.error(
                     ErrorCode::Unauthorized,
                     &format!("{}: send hello first", command.type_name()),
                     None,
-                )
+                );
+                return Flow::Continue;
             }
             (_, Some((visitor_id, _))) => visitor_id.clone(),
         };
@@ -179,11 +226,12 @@ impl Session {
                 ..
             } => {
                 if text.trim().is_empty() && attachments.is_empty() {
-                    return self.error(
+                    self.error(
                         ErrorCode::BadRequest,
                         "send_message.text: empty message",
                         Some(client_id),
                     );
+                    return Flow::Continue;
                 }
                 let post = VisitorPost {
                     conversation_id: conversation_id.map(String::from),
@@ -191,11 +239,11 @@ impl Session {
                     text,
                     attachments,
                     page_url: page_url.unwrap_or_else(|| self.page_url.clone()),
+                    ip: self.ip,
                 };
                 match chat::visitor_post(&self.app, &visitor_id, post).await {
-                    Err(e) => self.server_error(&e, Some(client_id)),
-                    Ok(Err(refusal)) => self.refuse(&refusal, Some(client_id)),
-                    Ok(Ok(posted)) => {
+                    Err(e) => self.chat_error(e, Some(client_id)),
+                    Ok(posted) => {
                         let conversation_id =
                             ConversationId::from(posted.stored.conversation_id.clone());
                         self.owned.insert(conversation_id.to_string());
@@ -216,7 +264,11 @@ impl Session {
                 }
             }
             ClientCommand::CatchUp { conversation_id, after_seq } => {
-                self.history(&visitor_id, conversation_id, after_seq).await
+                if self.pending.len() >= MAX_PENDING_PAGES {
+                    // Asking faster than it reads: close (it catches up when it reconnects).
+                    return Flow::Close;
+                }
+                self.pending.push_back(ResumePoint { conversation_id, after_seq });
             }
             ClientCommand::Typing { conversation_id, typing } => {
                 if self.owns(&visitor_id, &conversation_id).await {
@@ -238,33 +290,17 @@ impl Session {
                 }
             }
             ClientCommand::RequestTranscript { conversation_id, email } => {
-                match chat::queue_transcript(&self.app, &conversation_id, &email, Some(&visitor_id))
-                    .await
-                {
-                    Err(e) => self.server_error(&e, None),
-                    Ok(Err(refusal)) => self.refuse(&refusal, None),
-                    Ok(Ok(())) => {
+                let who = TranscriptFor::Visitor(&visitor_id);
+                match chat::queue_transcript(&self.app, &conversation_id, &email, who).await {
+                    Err(e) => self.chat_error(e, None),
+                    Ok(()) => {
                         self.send(&ServerEvent::TranscriptRequested { conversation_id, email })
                     }
                 }
             }
             ClientCommand::Hello { .. } | ClientCommand::Ping { .. } => {}
         }
-    }
-
-    fn refuse(&self, refusal: &Refusal, client_id: Option<ClientId>) {
-        match refusal {
-            Refusal::NotFound => self.error(ErrorCode::NotFound, "no such conversation", client_id),
-            Refusal::Ended => {
-                self.error(ErrorCode::ConversationEnded, "this conversation has ended", client_id)
-            }
-            Refusal::BadAttachment(m) => self.error(ErrorCode::BadRequest, m, client_id),
-            Refusal::BadEmail => self.error(
-                ErrorCode::BadRequest,
-                "request_transcript.email: not a usable e-mail address",
-                client_id,
-            ),
-        }
+        Flow::Continue
     }
 
     /// Whether the conversation is this visitor's; answers `not_found` when not.
@@ -279,7 +315,7 @@ impl Session {
                 true
             }
             Ok(None) => {
-                self.error(ErrorCode::NotFound, "no such conversation", None);
+                self.chat_error(Refusal::NotFound.into(), None);
                 false
             }
             Err(e) => {
@@ -313,15 +349,14 @@ impl Session {
         protocol: u32,
         page_url: String,
         resume: Vec<ResumePoint>,
-    ) {
+    ) -> Flow {
         if protocol != PROTOCOL_VERSION {
             self.error(
                 ErrorCode::UnsupportedProtocol,
                 &format!("hello.protocol: this server speaks version {PROTOCOL_VERSION}"),
                 None,
             );
-            self.closing = true;
-            return;
+            return Flow::Close;
         }
         let now = now_ms();
         let found = self
@@ -342,7 +377,10 @@ impl Session {
             .await;
         let (visitor_id, session_token) = match found {
             Ok(found) => found,
-            Err(e) => return self.server_error(&e, None),
+            Err(e) => {
+                self.server_error(&e, None);
+                return Flow::Continue;
+            }
         };
         let team_available = self.app.hub.team_available();
         self.send(&ServerEvent::Welcome {
@@ -351,15 +389,28 @@ impl Session {
             team_available,
             server_time: now,
         });
-        let conn = self.app.hub.connect_visitor(&visitor_id, self.tx.clone());
+        let max = self.app.config.max_sockets_per_visitor;
+        let Some(conn) = self.app.hub.connect_visitor(&visitor_id, self.tx.clone(), max) else {
+            self.error(
+                ErrorCode::TooManyConnections,
+                "too many connections for this visitor",
+                None,
+            );
+            return Flow::Close;
+        };
         let current = self.app.hub.team_available();
         if current != team_available {
             self.send(&ServerEvent::Presence { team_available: current });
         }
-        self.visitor = Some((visitor_id.clone(), conn));
+        self.visitor = Some((visitor_id, conn));
         self.page_url = page_url;
+        // One page per conversation, the earliest point asked for, in the order given.
         for point in resume {
-            self.history(&visitor_id, point.conversation_id, point.after_seq).await;
+            match self.pending.iter_mut().find(|p| p.conversation_id == point.conversation_id) {
+                Some(p) => p.after_seq = p.after_seq.min(point.after_seq),
+                None => self.pending.push_back(point),
+            }
         }
+        Flow::Continue
     }
 }

@@ -1,127 +1,24 @@
-//! The shared state of a running server, and starting and stopping it.
+//! Starting and stopping the server: binding, opening the database, the accept loop
+//! and the background tasks.
 //!
 //! Invariants:
-//! - everything a request handler or background task needs is in [`App`], reached
-//!   through an `Arc`; there are no globals, so tests run several servers at once;
+//! - a request's headers must arrive within `header_read_timeout` (hyper's timer; a
+//!   client trickling its headers cannot hold a connection);
 //! - [`RunningServer::stop`] ends the listener, every socket loop and every
 //!   background task, so a test can reopen the same database file afterwards.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::config::ServerConfig;
+use super::state::App;
 use crate::db::Db;
-use crate::hub::Hub;
 use crate::site_options::SiteOptions;
-
-/// Where transcript mails go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SmtpConfig {
-    pub host: String,
-    pub port: u16,
-    pub from: String,
-}
-
-/// Everything `serve` is configured with.
-#[derive(Debug, Clone)]
-pub struct ServerConfig {
-    pub db_path: PathBuf,
-    /// Widget build and demo site; `None` serves no static files.
-    pub static_dir: Option<PathBuf>,
-    /// Where uploaded files are kept.
-    pub attachments_dir: PathBuf,
-    /// The site config document handed to the widget (`{}` when none).
-    pub site_config: serde_json::Value,
-    pub smtp: Option<SmtpConfig>,
-    /// The public base URL (for links in mails and the `Secure` cookie flag).
-    pub public_url: Option<String>,
-    /// A `Content-Security-Policy` header for static files, if wanted.
-    pub csp: Option<String>,
-    /// How often idle conversations are looked for.
-    pub inactivity_check: Duration,
-    /// Largest upload in bytes.
-    pub max_upload_bytes: usize,
-    /// Visitor frames per second a socket may send on average.
-    pub visitor_rate_per_sec: f64,
-    /// Visitor frames a socket may send in a burst.
-    pub visitor_rate_burst: f64,
-    /// First retry delay for a failed mail (doubles each time, capped at an hour).
-    pub mail_retry_base: Duration,
-    /// How long a visitor socket may stay open without saying `hello`; after that it
-    /// is closed, so idle sockets cannot pile up (slowloris-style).
-    pub hello_timeout: Duration,
-    /// How long a client may take to send a request's headers before its connection is
-    /// closed (slowloris defence).
-    pub header_read_timeout: Duration,
-    /// Most bytes of frames that may wait for one client that does not read; past it
-    /// the socket is closed (see `ws::outgoing`).
-    pub max_queued_bytes: usize,
-}
-
-impl ServerConfig {
-    /// Defaults for everything but the database path.
-    pub fn new(db_path: PathBuf) -> ServerConfig {
-        let attachments_dir = attachments_dir_for(&db_path);
-        ServerConfig {
-            db_path,
-            static_dir: None,
-            attachments_dir,
-            site_config: serde_json::json!({}),
-            smtp: None,
-            public_url: None,
-            csp: None,
-            inactivity_check: Duration::from_secs(30),
-            max_upload_bytes: 10 * 1024 * 1024,
-            visitor_rate_per_sec: 5.0,
-            visitor_rate_burst: 20.0,
-            mail_retry_base: Duration::from_secs(5),
-            hello_timeout: Duration::from_secs(10),
-            header_read_timeout: Duration::from_secs(10),
-            max_queued_bytes: crate::ws::outgoing::MAX_QUEUED_BYTES,
-        }
-    }
-}
-
-/// `chat.sqlite` keeps its uploads in `chat.sqlite-attachments/` beside it.
-fn attachments_dir_for(db_path: &std::path::Path) -> PathBuf {
-    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push("-attachments");
-    db_path.with_file_name(name)
-}
-
-/// The state every handler and task shares.
-pub struct App {
-    pub db: Db,
-    pub hub: Hub,
-    pub config: ServerConfig,
-    pub options: SiteOptions,
-    /// Failed sign-ins per client address.
-    pub login_throttle: crate::http::login_throttle::LoginThrottle,
-    /// Wakes the outbox worker when a mail is queued.
-    pub outbox_wake: Notify,
-    /// Turns true once when the server stops.
-    pub shutdown: watch::Receiver<bool>,
-}
-
-impl App {
-    /// A public link to an attachment, relative when no public URL is known.
-    pub fn attachment_url(&self, id: &str) -> String {
-        format!("/api/attachments/{id}")
-    }
-
-    /// An absolute link for mails.
-    pub fn absolute_url(&self, path: &str) -> String {
-        match &self.config.public_url {
-            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-            None => path.to_owned(),
-        }
-    }
-}
 
 /// Why the server could not start.
 #[derive(Debug)]
@@ -215,8 +112,11 @@ impl RunningServer {
         config: ServerConfig,
         addr: SocketAddr,
     ) -> Result<RunningServer, StartError> {
-        let options = SiteOptions::from_config(&config.site_config)
+        let mut options = SiteOptions::from_config(&config.site_config)
             .map_err(|e| StartError::Config(format!("site config: {e}")))?;
+        if let Some(timeout) = config.inactivity_timeout {
+            options.inactivity_timeout = timeout;
+        }
         std::fs::create_dir_all(&config.attachments_dir).map_err(|e| {
             StartError::Config(format!("cannot create {}: {e}", config.attachments_dir.display()))
         })?;
@@ -226,15 +126,7 @@ impl RunningServer {
             .map_err(|e| StartError::Config(format!("cannot listen on {addr}: {e}")))?;
         let addr = listener.local_addr().map_err(StartError::Io)?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
-        let app = Arc::new(App {
-            db,
-            hub: Hub::default(),
-            config,
-            options,
-            login_throttle: Default::default(),
-            outbox_wake: Notify::new(),
-            shutdown: shutdown_rx,
-        });
+        let app = Arc::new(App::new(db, config, options, shutdown_rx));
         let router = crate::http::router(app.clone());
         let server = tokio::spawn(serve(
             listener,
@@ -245,6 +137,7 @@ impl RunningServer {
         let tasks = vec![
             tokio::spawn(crate::inactivity::run(app.clone())),
             tokio::spawn(crate::mail::outbox_worker::run(app.clone())),
+            tokio::spawn(crate::cleanup::run(app.clone())),
         ];
         tracing::info!("listening on http://{addr}");
         Ok(RunningServer { addr, app, shutdown: shutdown_tx, server, tasks })

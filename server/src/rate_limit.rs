@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-/// One socket's allowance.
+/// One client's allowance.
 #[derive(Debug, Clone)]
 pub struct TokenBucket {
     rate_per_sec: f64,
@@ -25,7 +25,7 @@ impl TokenBucket {
     ///
     /// ```
     /// use std::time::{Duration, Instant};
-    /// use sitechat_server::ws::rate_limit::TokenBucket;
+    /// use sitechat_server::rate_limit::TokenBucket;
     /// let t0 = Instant::now();
     /// let mut b = TokenBucket::new(5.0, 2.0, t0);
     /// assert!(b.take(t0) && b.take(t0));
@@ -33,9 +33,14 @@ impl TokenBucket {
     /// assert!(b.take(t0 + Duration::from_millis(200)));
     /// ```
     pub fn take(&mut self, now: Instant) -> bool {
+        self.take_n(1.0, now)
+    }
+
+    /// Takes `n` tokens if there are that many (an upload's bytes, say).
+    pub fn take_n(&mut self, n: f64, now: Instant) -> bool {
         self.refill(now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
+        if self.tokens >= n {
+            self.tokens -= n;
             true
         } else {
             false
@@ -48,6 +53,12 @@ impl TokenBucket {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.last = now;
         self.tokens = (self.tokens + elapsed * self.rate_per_sec).min(self.burst);
+    }
+
+    /// Gives `n` tokens back (never past the burst).
+    pub fn give(&mut self, n: f64, now: Instant) {
+        self.refill(now);
+        self.tokens = (self.tokens + n).min(self.burst);
     }
 
     /// Whether a token could be taken now, without taking it.
