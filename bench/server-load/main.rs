@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use sitechat_core::protocol::agent::AgentEvent;
-use sitechat_core::protocol::{ClientCommand, ServerEvent, PROTOCOL_VERSION};
+use sitechat_core::protocol::{ClientCommand, ConversationId, ServerEvent, PROTOCOL_VERSION};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -267,7 +267,7 @@ async fn run(o: Options) -> Result<(), String> {
                     let start = message
                         .client_id
                         .as_ref()
-                        .and_then(|c| sent_at.lock().ok().and_then(|mut m| m.remove(c)));
+                        .and_then(|c| sent_at.lock().ok().and_then(|mut m| m.remove(c.as_str())));
                     if let (Some(start), Ok(mut l)) = (start, latencies.lock()) {
                         l.push(now - start);
                     }
@@ -282,14 +282,14 @@ async fn run(o: Options) -> Result<(), String> {
         let sent_at = sent_at.clone();
         let mut ws = idle_visitor(addr).await?;
         senders.push(tokio::spawn(async move {
-            let mut conversation: Option<String> = None;
+            let mut conversation: Option<ConversationId> = None;
             let mut tick = tokio::time::interval(interval);
             for n in 0..per_sender {
                 tick.tick().await;
                 let client_id = format!("s{s}-{n}");
                 let frame = ClientCommand::SendMessage {
                     conversation_id: conversation.clone(),
-                    client_id: client_id.clone(),
+                    client_id: client_id.clone().into(),
                     text: format!("load message {n} from sender {s}"),
                     attachments: vec![],
                     quick_reply: None,
