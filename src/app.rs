@@ -238,6 +238,7 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
                     {reason}
                     transcript_enabled={chat.conversation_id().is_some()}
                     transcript_sent_to={store.transcript_sent_to().map(AttrValue::from)}
+                    transcript_refused={store.transcript_refused()}
                     on_start_new={actions.start_new.clone()}
                     on_transcript={actions.transcript.clone()}
                 />

@@ -5,11 +5,14 @@
 //! conversation (started here or adopted from another tab) forgets it.
 
 use crate::conversation::Notification;
+use crate::i18n::Msg;
+use crate::protocol::ErrorCode;
 
 /// The transcript request of the current conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TranscriptRequest {
     sent_to: Option<String>,
+    refused: Option<ErrorCode>,
 }
 
 impl TranscriptRequest {
@@ -29,6 +32,11 @@ impl TranscriptRequest {
         match notification {
             Notification::TranscriptRequested { email } => {
                 self.sent_to = Some(email.clone());
+                self.refused = None;
+                true
+            }
+            Notification::TranscriptRefused { code } => {
+                self.refused = Some(code.clone());
                 true
             }
             Notification::ConversationStarted { .. } => self.reset(),
@@ -38,7 +46,17 @@ impl TranscriptRequest {
 
     /// The visitor started a new chat: the old request is not about it.
     pub fn reset(&mut self) -> bool {
-        self.sent_to.take().is_some()
+        let had = self.sent_to.is_some() || self.refused.is_some();
+        *self = TranscriptRequest::default();
+        had
+    }
+
+    /// Why the backend refused the last request, as the sentence the form shows.
+    pub fn refusal(&self) -> Option<Msg> {
+        match self.refused.as_ref()? {
+            ErrorCode::TranscriptAddress => Some(Msg::TranscriptRefusedAddress),
+            _ => Some(Msg::TranscriptRefusedTooMany),
+        }
     }
 
     /// The address the backend confirmed, if any.
@@ -66,5 +84,19 @@ mod tests {
         assert_eq!(t.sent_to(), Some("a@b.co"));
         assert!(t.reset());
         assert!(!t.reset());
+    }
+
+    #[test]
+    fn a_refusal_is_kept_until_a_confirmation_or_a_new_chat() {
+        let mut t = TranscriptRequest::default();
+        t.on_notification(&Notification::TranscriptRefused { code: ErrorCode::TranscriptAddress });
+        assert_eq!(t.refusal(), Some(Msg::TranscriptRefusedAddress));
+        t.on_notification(&Notification::TranscriptRefused { code: ErrorCode::TooManyTranscripts });
+        assert_eq!(t.refusal(), Some(Msg::TranscriptRefusedTooMany));
+        t.on_notification(&Notification::TranscriptRequested { email: "a@b.co".into() });
+        assert_eq!(t.refusal(), None);
+        t.on_notification(&Notification::TranscriptRefused { code: ErrorCode::TooManyTranscripts });
+        assert!(t.reset());
+        assert_eq!(t.refusal(), None);
     }
 }

@@ -15,6 +15,9 @@ pub struct ChatEndedProps {
     /// The address a transcript was confirmed for.
     #[prop_or_default]
     pub transcript_sent_to: Option<AttrValue>,
+    /// Why the backend refused the last transcript request, if it did.
+    #[prop_or_default]
+    pub transcript_refused: Option<Msg>,
     pub on_start_new: Callback<()>,
     pub on_transcript: Callback<String>,
 }
@@ -83,6 +86,8 @@ pub fn ChatEnded(props: &ChatEndedProps) -> Html {
                         </div>
                         if *invalid {
                             <p id="sc-transcript-error" class="sc-composer__error" role="alert">{ text(locale, Msg::InvalidEmail) }</p>
+                        } else if let Some(refused) = props.transcript_refused {
+                            <p id="sc-transcript-error" class="sc-composer__error" role="alert">{ text(locale, refused) }</p>
                         }
                     </form>
                 }

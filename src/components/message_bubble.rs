@@ -44,6 +44,12 @@ pub fn MessageBubble(props: &MessageBubbleProps) -> Html {
                     Msg::MessageTooLong,
                     &[("max", &limits::MAX_TEXT_CHARS.to_string())],
                 )),
+                FailReason::Rejected { code: ErrorCode::TooManyConversations, .. } => {
+                    Some(text(locale, Msg::NotSentTooManyChats).to_owned())
+                }
+                FailReason::Rejected { code: ErrorCode::ConversationFull, .. } => {
+                    Some(text(locale, Msg::NotSentConversationFull).to_owned())
+                }
                 _ => None,
             };
             let on_retry = props.on_retry.clone();

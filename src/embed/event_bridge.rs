@@ -103,8 +103,9 @@ fn from_notification(notification: &Notification) -> Option<(EventName, Value)> 
             (EventName::EmailCaptured, json!({ "email": email }))
         }
         // The unread count is reported from the state (it also changes from other tabs);
-        // the rest is for the screen reader and the availability engine.
+        // the rest is for the screen reader, the availability engine and the transcript form.
         Notification::UnreadCountChanged { .. }
+        | Notification::TranscriptRefused { .. }
         | Notification::AvailabilityHint { .. }
         | Notification::Announce(_) => return None,
     })

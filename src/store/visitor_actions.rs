@@ -144,6 +144,11 @@ impl Store {
         self.transcript.borrow().sent_to().map(str::to_owned)
     }
 
+    /// Why the backend refused the last transcript request, as the form's sentence.
+    pub fn transcript_refused(&self) -> Option<Msg> {
+        self.transcript.borrow().refusal()
+    }
+
     /// The visitor typed: keep the draft (it survives reloads) and tell the team.
     pub fn set_draft(&self, draft: String) {
         let typed = !draft.trim().is_empty();

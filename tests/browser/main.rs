@@ -17,6 +17,7 @@ mod hostile_backend;
 mod js_bridge;
 mod long_history;
 mod persistence;
+mod refusals;
 mod support;
 mod time_labels;
 mod visible_text;

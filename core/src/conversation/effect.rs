@@ -8,6 +8,7 @@
 //! - the widget runs effects in one place and owns their resources: arming a timer
 //!   for a client id replaces any timer already armed for it.
 
+use crate::protocol::ErrorCode;
 use crate::protocol::{ClientCommand, ClientId, ConversationId, EndReason};
 
 use super::message::Message;
@@ -59,6 +60,10 @@ pub enum Notification {
     /// The server confirmed a transcript will be e-mailed to `email`.
     TranscriptRequested {
         email: String,
+    },
+    /// The server refused the transcript request (too many, or another address).
+    TranscriptRefused {
+        code: ErrorCode,
     },
 }
 

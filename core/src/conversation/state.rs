@@ -490,6 +490,12 @@ impl ChatState {
                 let change = self.outbox.fail(&client_id, reason, fx);
                 self.record(change, fx);
             }
+            // A transcript request names no message: its refusal goes to the page.
+            ServerEvent::Error {
+                code: code @ (ErrorCode::TooManyTranscripts | ErrorCode::TranscriptAddress),
+                client_id: None,
+                ..
+            } => fx.notify(Notification::TranscriptRefused { code }),
             // Session-level errors and pongs belong to the transport layer.
             ServerEvent::Error { client_id: None, .. } | ServerEvent::Pong { .. } => {}
         }

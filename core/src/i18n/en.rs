@@ -42,6 +42,10 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::SomeoneTyping => "Someone is typing…",
         Msg::MessageListLabel => "Messages",
         Msg::NewMessages => "New messages",
+        Msg::TranscriptRefusedTooMany => "The transcript could not be sent: too many requests",
+        Msg::TranscriptRefusedAddress => "The transcript can only go to the address you gave first",
+        Msg::NotSentTooManyChats => "Too many new chats from here; try again later",
+        Msg::NotSentConversationFull => "This conversation is full; start a new chat",
         Msg::BotHandOff => "Connecting you with the team…",
         Msg::BotNobodyAvailable => {
             "Nobody from the team is available right now. Leave your e-mail address and we'll reply by e-mail."

@@ -45,6 +45,14 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::SomeoneTyping => "Quelqu’un est en train d’écrire…",
         Msg::MessageListLabel => "Messages",
         Msg::NewMessages => "Nouveaux messages",
+        Msg::TranscriptRefusedTooMany => {
+            "La transcription n’a pas pu être envoyée\u{a0}: trop de demandes"
+        }
+        Msg::TranscriptRefusedAddress => {
+            "La transcription ne peut être envoyée qu’à l’adresse donnée en premier"
+        }
+        Msg::NotSentTooManyChats => "Trop de nouveaux chats depuis cet endroit\u{a0}; réessayez plus tard",
+        Msg::NotSentConversationFull => "Cette conversation est pleine\u{a0}; démarrez un nouveau chat",
         Msg::BotHandOff => "Je vous mets en relation avec l’équipe…",
         Msg::BotNobodyAvailable => {
             "Personne de l’équipe n’est disponible pour le moment. Laissez votre adresse e-mail et nous vous répondrons par e-mail."

@@ -116,6 +116,14 @@ messages! {
     MessageListLabel => "messages.label",
     /// "New messages" — separator above the first unread message.
     NewMessages => "messages.new",
+    /// "The transcript could not be sent: too many requests"
+    TranscriptRefusedTooMany => "transcript.refused_too_many",
+    /// "The transcript can only go to the address you gave first"
+    TranscriptRefusedAddress => "transcript.refused_address",
+    /// "Too many new chats from here; try again later"
+    NotSentTooManyChats => "delivery.too_many_chats",
+    /// "This conversation is full; start a new chat"
+    NotSentConversationFull => "delivery.conversation_full",
     /// "Connecting you with the team…" — the bot hands the chat over.
     BotHandOff => "bot.hand_off",
     /// "Nobody from the team is available right now. Leave your e-mail address and we'll
