@@ -23,7 +23,7 @@ use sitechat_core::protocol::agent::{AgentCommand, AgentEvent};
 use sitechat_core::protocol::{
     ClientCommand, ErrorCode, ResumePoint, ServerEvent, PROTOCOL_VERSION,
 };
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -54,31 +54,9 @@ impl Server {
             .await
             .unwrap();
         assert!(added.success());
-        let mut child = tokio::process::Command::new(bin)
-            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-            .arg(&db)
-            .args(flags)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the server binary starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let addr = tokio::time::timeout(Duration::from_secs(20), async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(rest) = line.split("listening on http://").nth(1) {
-                    return rest.trim().parse().ok();
-                }
-            }
-            None
-        })
-        .await
-        .ok()
-        .flatten()
-        .expect("the server says where it listens");
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let mut command = tokio::process::Command::new(bin);
+        command.args(["serve", "--addr", "127.0.0.1:0", "--db"]).arg(&db).args(flags);
+        let (child, addr) = common::spawn_listening(command, Duration::from_secs(20)).await;
         Server { child, addr, _dir: dir }
     }
 

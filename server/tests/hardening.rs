@@ -7,13 +7,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{http, login, HttpResponse, TestServer, Visitor, PASSWORD};
 use futures_util::{SinkExt, StreamExt};
 use sitechat_core::protocol::{ClientCommand, ConversationId, ErrorCode, ResumePoint, ServerEvent};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -753,31 +752,9 @@ struct Process {
 }
 
 async fn spawn_server(db: &std::path::Path) -> Process {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_sitechat-server"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the server binary starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                return rest.trim().parse().ok();
-            }
-        }
-        None
-    })
-    .await
-    .ok()
-    .flatten()
-    .expect("the server says where it listens");
-    // Keep draining its log so it never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sitechat-server"));
+    command.args(["serve", "--addr", "127.0.0.1:0", "--db"]).arg(db);
+    let (child, addr) = common::spawn_listening(command, Duration::from_secs(10)).await;
     Process { child, addr }
 }
 

@@ -4,19 +4,14 @@
 
 use std::rc::Rc;
 
-use sitechat::effects::persistence::Persistence;
-use sitechat::mount;
-use sitechat::store::Store;
 use sitechat::transport::memory::MemoryTransport;
 use sitechat::transport::{Connection, Signal, SignalSink, Transport, TransportError};
-use sitechat_core::config::Config;
-use sitechat_core::i18n::Locale;
 use sitechat_core::protocol::{ClientCommand, EndReason};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::HtmlInputElement;
 
-use crate::support::{click, find, flush, fresh_parent, send_from, wait_until};
+use crate::support::{click, find, flush, open_on, send_from, wait_until};
 
 /// Refuses a message saying "full" with `conversation_full` and every transcript
 /// request with `transcript_address`, as the reference server's limits do.
@@ -65,20 +60,7 @@ impl Transport for Refusing {
 #[wasm_bindgen_test]
 async fn refusals_say_why_and_keep_what_the_visitor_wrote() {
     let (memory, agent) = MemoryTransport::new("Support");
-    let store = Store::new(
-        Rc::new(Config::default()),
-        Locale::En,
-        Rc::new(Refusing(memory)),
-        Persistence::none(),
-    );
-    let parent = fresh_parent();
-    let widget = mount(&parent, store).expect("mounts");
-    flush().await;
-    click(&widget, ".sc-launcher");
-    flush().await;
-    let area = find(&widget, ".sc-composer__input")
-        .expect("composer")
-        .unchecked_into::<HtmlTextAreaElement>();
+    let (widget, parent, area) = open_on(Rc::new(Refusing(memory))).await;
     send_from(&area, "hello").await;
     wait_until("the first message is sent", || find(&widget, ".sc-delivery--sent").is_some()).await;
     send_from(&area, "full").await;

@@ -254,3 +254,21 @@ pub async fn set_hash(hash: &str) {
     wasm_bindgen_futures::JsFuture::from(promise).await.expect("hashchange");
     flush().await;
 }
+
+/// A widget with the default config on `transport`, mounted on a fresh element with no
+/// storage, its window opened; returns it with its parent (remove that afterwards) and
+/// the composer's text area.
+pub async fn open_on(
+    transport: Rc<dyn sitechat::transport::Transport>,
+) -> (Mounted, Element, HtmlTextAreaElement) {
+    let store = Store::new(Rc::new(Config::default()), Locale::En, transport, Persistence::none());
+    let parent = fresh_parent();
+    let widget = mount(&parent, store).expect("the widget mounts");
+    flush().await;
+    click(&widget, ".sc-launcher");
+    flush().await;
+    let area = find(&widget, ".sc-composer__input")
+        .expect("a composer")
+        .unchecked_into::<HtmlTextAreaElement>();
+    (widget, parent, area)
+}

@@ -4,21 +4,14 @@
 
 use std::rc::Rc;
 
-use sitechat::effects::persistence::Persistence;
-use sitechat::mount;
-use sitechat::store::Store;
 use sitechat::transport::memory::MemoryTransport;
 use sitechat::transport::{Connection, SignalSink, Transport, TransportError, UploadFuture};
-use sitechat_core::config::Config;
-use sitechat_core::i18n::Locale;
 use sitechat_core::protocol::limits::MAX_TEXT_CHARS;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::{
-    DataTransfer, Element, File, FilePropertyBag, HtmlInputElement, HtmlTextAreaElement,
-};
+use web_sys::{DataTransfer, Element, File, FilePropertyBag, HtmlInputElement};
 
-use crate::support::{click, find, flush, fresh_parent, send_from, Harness};
+use crate::support::{find, flush, open_on, send_from, Harness};
 
 /// The in-memory backend, whose uploads never finish: the composer stays "uploading".
 struct StalledUploads(MemoryTransport);
@@ -75,18 +68,7 @@ fn everything_shown(root: &Element) -> String {
 #[wasm_bindgen_test]
 async fn a_too_long_message_and_an_upload_show_no_raw_placeholder() {
     let (memory, _agent) = MemoryTransport::new("Support");
-    let config = Rc::new(Config::default());
-    let store =
-        Store::new(config, Locale::En, Rc::new(StalledUploads(memory)), Persistence::none());
-    let parent = fresh_parent();
-    let widget = mount(&parent, store).expect("mounts");
-    flush().await;
-    click(&widget, ".sc-launcher");
-    flush().await;
-
-    let area = find(&widget, ".sc-composer__input")
-        .expect("composer")
-        .unchecked_into::<HtmlTextAreaElement>();
+    let (widget, parent, area) = open_on(Rc::new(StalledUploads(memory))).await;
     send_from(&area, &"a".repeat(MAX_TEXT_CHARS + 1)).await;
     flush().await;
     let failed = find(&widget, ".sc-delivery--failed").expect("the long message failed");
