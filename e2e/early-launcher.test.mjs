@@ -53,6 +53,9 @@ async function openHeld({ variant = 'plain', settings = {}, extra = '', fail = f
   });
   const path = hostPage(server, { variant, settings: settingsScript(settings, extra) });
   await opened.page.goto(server.url(path), { waitUntil: 'domcontentloaded' });
+  // The loader is an async script: on a busy machine it may run after DOMContentLoaded.
+  // Wait until it has (it defines the API first), then for its frame.
+  await waitFor(() => opened.page.evaluate(() => typeof window.SiteChat === 'object'), 'the loader');
   await settle(opened.page);
   return { ...opened, release };
 }
