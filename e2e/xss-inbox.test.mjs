@@ -59,7 +59,10 @@ before(async () => {
     await run(['agent', 'add', '--db', db, '--email', a.email, '--name', a.name], { SITECHAT_AGENT_PASSWORD: 'another long password' }).catch(() => {});
   }
   const port = await freePort();
-  const child = spawn(SERVER_BIN, ['serve', '--db', db, '--addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  // One visitor per payload, all from 127.0.0.1: the per-address allowance of new
+  // conversations (30 an hour by default) is raised so every payload gets its own.
+  const limits = ['--conversations-per-address-per-hour', '1000', '--conversations-per-visitor-per-hour', '1000'];
+  const child = spawn(SERVER_BIN, ['serve', '--db', db, '--addr', `127.0.0.1:${port}`, ...limits], { stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   server = { url: (path = '/') => `${base}${path}`, child, dir };
   await waitFor(async () => (await fetch(`${base}/api/site-config`).catch(() => null))?.ok, 'the server to answer', { timeout: 15_000 });
