@@ -119,10 +119,16 @@ impl Api {
         if (200..300).contains(&status) {
             return Ok(json);
         }
-        match MatrixError::from_body(&json) {
-            Some(error) if status < 500 => Err(ApiFailure::Matrix { status, error, body: json }),
-            _ => Err(ApiFailure::Unreachable(format!("{method} {path}: HTTP {status}"))),
+        if status >= 500 || !json.is_object() {
+            return Err(ApiFailure::Unreachable(format!("{method} {path}: HTTP {status}")));
         }
+        // A 4xx without `errcode` is a UIA step (`401` with flows), not a refusal.
+        let error = MatrixError::from_body(&json).unwrap_or_else(|| MatrixError {
+            errcode: format!("HTTP {status}"),
+            error: String::new(),
+            retry_after_ms: None,
+        });
+        Err(ApiFailure::Matrix { status, error, body: json })
     }
 
     /// Downloads `path` as a blob (`2xx` only).

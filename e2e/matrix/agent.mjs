@@ -1,0 +1,115 @@
+// The agent's side, through the client-server API as Element would use it: accept the
+// invitation, read the room, reply, type, send read receipts, end the conversation.
+
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+
+import { api } from './synapse.mjs';
+
+const enc = encodeURIComponent;
+
+/**
+ * A Matrix client for `user` (`{ userId, token }`) on `base`. `sync()` runs one
+ * `/sync` (accepting every invitation) and records typing and receipts per room.
+ */
+export function agentClient(base, user) {
+  let since = null;
+  const typing = new Map(); // room → user ids typing
+  const receipts = []; // { room, userId, eventId }
+  const call = (method, path, body) => api(base, method, path, { token: user.token, body });
+
+  async function sync(timeout = 0) {
+    const q = since ? `?timeout=${timeout}&since=${enc(since)}` : '?timeout=0';
+    const body = await call('GET', `/_matrix/client/v3/sync${q}`);
+    since = body.next_batch;
+    for (const room of Object.keys(body.rooms?.invite ?? {})) {
+      await call('POST', `/_matrix/client/v3/join/${enc(room)}`, {});
+    }
+    for (const [room, data] of Object.entries(body.rooms?.join ?? {})) {
+      for (const e of data.ephemeral?.events ?? []) {
+        if (e.type === 'm.typing') typing.set(room, e.content.user_ids ?? []);
+        if (e.type === 'm.receipt') {
+          for (const [eventId, kinds] of Object.entries(e.content)) {
+            for (const userId of Object.keys(kinds['m.read'] ?? {})) receipts.push({ room, userId, eventId });
+          }
+        }
+      }
+    }
+    return body;
+  }
+
+  return {
+    ...user,
+    sync,
+    typing,
+    receipts,
+    /** Syncs until an invitation arrives; joins it and returns the room id. */
+    async acceptInvite({ timeout = 20_000 } = {}) {
+      const deadline = Date.now() + timeout;
+      while (Date.now() < deadline) {
+        const body = await sync(1000);
+        const invited = Object.keys(body.rooms?.invite ?? {});
+        if (invited.length) return invited[0];
+      }
+      throw new Error(`${user.userId}: no invitation within ${timeout} ms`);
+    },
+    /** Every `m.room.message` of `room`, oldest first (forward pagination from the start). */
+    async messages(room) {
+      const out = [];
+      let from = null;
+      for (;;) {
+        const q = `dir=f&limit=100${from ? `&from=${enc(from)}` : ''}`;
+        const page = await call('GET', `/_matrix/client/v3/rooms/${enc(room)}/messages?${q}`);
+        out.push(...page.chunk.filter((e) => e.type === 'm.room.message'));
+        if (!page.end || page.chunk.length < 100) return out;
+        from = page.end;
+      }
+    },
+    async send(room, text) {
+      const txn = randomBytes(8).toString('hex');
+      const { event_id } = await call('PUT', `/_matrix/client/v3/rooms/${enc(room)}/send/m.room.message/${txn}`, { msgtype: 'm.text', body: text });
+      return event_id;
+    },
+    setTyping: (room, on) => call('PUT', `/_matrix/client/v3/rooms/${enc(room)}/typing/${enc(user.userId)}`, on ? { typing: true, timeout: 10_000 } : { typing: false }),
+    receipt: (room, eventId) => call('POST', `/_matrix/client/v3/rooms/${enc(room)}/receipt/m.read/${enc(eventId)}`, {}),
+    end: (room) => call('PUT', `/_matrix/client/v3/rooms/${enc(room)}/state/org.sitechat.end/`, { reason: 'agent' }),
+  };
+}
+
+/**
+ * An HTTP proxy on 127.0.0.1 in front of the homeserver that can lose the answer to the
+ * next message sent (`loseNextSendAnswer()`): the homeserver stores the message, the
+ * widget never hears so — the case a resend must not duplicate.
+ */
+export async function lossyProxy(target) {
+  let loseNext = false;
+  let lost = 0;
+  const server = http.createServer((req, res) => {
+    const sending = req.method === 'PUT' && /\/send\/m\.room\.message\//.test(req.url ?? '');
+    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      if (sending && loseNext) {
+        loseNext = false;
+        lost += 1;
+        answer.resume();
+        answer.on('end', () => req.socket.destroy());
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => req.socket.destroy());
+    req.pipe(upstream);
+  });
+  const sockets = new Set();
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    loseNextSendAnswer() { loseNext = true; },
+    lost: () => lost,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((ok) => server.close(() => ok()));
+    },
+  };
+}
