@@ -78,17 +78,19 @@ export function agentClient(base, user) {
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of the homeserver that can lose the answer to the
- * next message sent (`loseNextSendAnswer()`): the homeserver stores the message, the
+ * messages sent (`loseSendAnswers(true)`): the homeserver stores each message, the
  * widget never hears so — the case a resend must not duplicate.
  */
 export async function lossyProxy(target) {
   let loseNext = false;
   let lost = 0;
+  const sends = [];
   const server = http.createServer((req, res) => {
     const sending = req.method === 'PUT' && /\/send\/m\.room\.message\//.test(req.url ?? '');
     const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      // Stored by the homeserver (whether or not the widget hears of it).
+      if (sending && answer.statusCode === 200) sends.push(decodeURIComponent((req.url ?? '').split('/').pop()));
       if (sending && loseNext) {
-        loseNext = false;
         lost += 1;
         answer.resume();
         answer.on('end', () => req.socket.destroy());
@@ -105,8 +107,12 @@ export async function lossyProxy(target) {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   return {
     base: `http://127.0.0.1:${server.address().port}`,
-    loseNextSendAnswer() { loseNext = true; },
+    /** While on, the answer to every message sent is lost (Chromium retries a PUT on a
+     * dropped socket, so losing only one would not do). */
+    loseSendAnswers(on) { loseNext = on; },
     lost: () => lost,
+    /** The transaction ids of every message the homeserver accepted through the proxy, in order. */
+    sends: () => [...sends],
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise((ok) => server.close(() => ok()));

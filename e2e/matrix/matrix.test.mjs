@@ -49,7 +49,14 @@ function assertOnlyNetworkNoise(errors) {
   assert.deepEqual(real, [], `the page reported errors:\n${real.join('\n')}`);
 }
 
-const bubble = (page, text) => inWidget(page, '.sc-window li').filter({ hasText: text });
+/** One message bubble (not its group, which holds its neighbours too). */
+const bubble = (page, text) => inWidget(page, '.sc-window .sc-bubble').filter({ hasText: text });
+
+/** Every visitor message has left the outbox: none sending, none failed. */
+async function allDelivered(page, options) {
+  await waitFor(async () => (await inWidget(page, '.sc-delivery--sending, .sc-delivery--failed').count()) === 0,
+    'every message to be delivered', options);
+}
 
 async function say(page, text) {
   const composer = inWidget(page, '.sc-window textarea');
@@ -117,25 +124,30 @@ test('a Synapse restart mid-conversation, with an answer lost, loses and duplica
   await bubble(page, 'Before the restart').locator('.sc-delivery--sent').waitFor();
   const room = await ann.acceptInvite();
 
-  // Synapse stores this one, but its answer never reaches the widget...
-  proxy.loseNextSendAnswer();
+  // Synapse stores this one, but no answer to it ever reaches the widget: it can only
+  // be confirmed by finding its client id in the room after reconnecting.
+  proxy.loseSendAnswers(true);
   await say(page, 'Answer lost');
-  await waitFor(() => proxy.lost() === 1, 'the proxy to lose an answer');
+  await waitFor(() => proxy.lost() >= 1, 'the proxy to lose an answer');
+  await allDelivered(page, SLOW);
+  proxy.loseSendAnswers(false);
   // ...and Synapse goes down while the visitor writes on.
   await synapse.stopOnly(true);
-  await say(page, 'While it is down');
-  await settle(page);
-  assert.equal(await bubble(page, 'While it is down').locator('.sc-delivery--sent').count(), 0);
-  await synapse.startOnly();
-
-  for (const text of ['Answer lost', 'While it is down']) {
-    await bubble(page, text).locator('.sc-delivery--sent, .sc-delivery--seen').waitFor(SLOW);
+  try {
+    await say(page, 'While it is down');
+    await bubble(page, 'While it is down').locator('.sc-delivery--sending').waitFor();
+  } finally {
+    await synapse.startOnly();
   }
+  await allDelivered(page, SLOW);
   await say(page, 'After the restart');
   await bubble(page, 'After the restart').locator('.sc-delivery--sent').waitFor(SLOW);
   const bodies = (await ann.messages(room)).map((e) => e.content.body);
   assert.deepEqual(bodies, ['Before the restart', 'Answer lost', 'While it is down', 'After the restart']);
   for (const text of bodies) assert.equal(await bubble(page, text).count(), 1, `"${text}" once in the widget`);
+  // Each message's transaction id is its client id, which rides in its content.
+  const events = await ann.messages(room);
+  assert.deepEqual([...new Set(proxy.sends())], events.map((e) => e.content['org.sitechat.client_id']));
   assertOnlyNetworkNoise(errors);
 });
 
