@@ -14,17 +14,11 @@ build=auto
 if [ "${1:-}" = --no-build ]; then build=no; shift; fi
 say() { printf '\033[1m[matrix]\033[0m %s\n' "$*" >&2; }
 
-venv=${SITECHAT_SYNAPSE_VENV:-$HOME/.cache/sitechat/synapse-venv}
-if ! "$venv/bin/python" -c 'import synapse' 2>/dev/null; then
-  say "installing matrix-synapse into $venv (wheels only)"
-  started=$SECONDS
-  if ! { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --only-binary=:all: matrix-synapse; } >&2; then
-    printf '\n\033[1;41m SKIPPED \033[0m \033[1mthe Matrix tests did not run: matrix-synapse could not be installed from PyPI.\033[0m\n\n' >&2
-    exit 0
-  fi
-  say "installed in $((SECONDS - started)) s"
+if ! python=$(e2e/matrix/ensure-synapse.sh); then
+  printf '\n\033[1;41m SKIPPED \033[0m \033[1mthe Matrix tests did not run: matrix-synapse could not be installed from PyPI.\033[0m\n\n' >&2
+  exit 0
 fi
-export SITECHAT_SYNAPSE_PYTHON="$venv/bin/python"
+export SITECHAT_SYNAPSE_PYTHON="$python"
 say "Synapse $("$SITECHAT_SYNAPSE_PYTHON" -c 'import synapse; print(synapse.__version__)')"
 
 if [ "$build" = auto ]; then e2e/ensure-dist.sh; else e2e/ensure-dist.sh --check; fi
