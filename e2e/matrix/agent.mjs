@@ -78,22 +78,34 @@ export function agentClient(base, user) {
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of the homeserver that can lose the answer to the
- * messages sent (`loseSendAnswers(true)`): the homeserver stores each message, the
- * widget never hears so — the case a resend must not duplicate.
+ * next message sent (`loseNextSendAnswer()`): the homeserver stores the message, and the
+ * widget gets `504 Gateway Timeout` instead of its answer, as from a reverse proxy that
+ * gave up. From that moment on the homeserver "forgets" its transaction ids (every later
+ * PUT arrives with a transaction id renamed for the new generation), as Synapse's cache
+ * does after a while: only the client id in the content can then tell a resend from a new
+ * message.
  */
 export async function lossyProxy(target) {
   let loseNext = false;
   let lost = 0;
+  let generation = 0;
   const sends = [];
   const server = http.createServer((req, res) => {
     const sending = req.method === 'PUT' && /\/send\/m\.room\.message\//.test(req.url ?? '');
-    const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+    const txn = sending ? decodeURIComponent((req.url ?? '').split('/').pop()) : null;
+    const path = sending && generation > 0 ? `${req.url}.g${generation}` : req.url;
+    const upstream = http.request(`${target}${path}`, { method: req.method, headers: req.headers }, (answer) => {
       // Stored by the homeserver (whether or not the widget hears of it).
-      if (sending && answer.statusCode === 200) sends.push(decodeURIComponent((req.url ?? '').split('/').pop()));
+      if (sending && answer.statusCode === 200) sends.push(txn);
       if (sending && loseNext) {
+        loseNext = false;
         lost += 1;
+        generation += 1;
         answer.resume();
-        answer.on('end', () => req.socket.destroy());
+        answer.on('end', () => {
+          res.writeHead(504, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*' });
+          res.end('gateway timeout\n');
+        });
         return;
       }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -107,11 +119,9 @@ export async function lossyProxy(target) {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   return {
     base: `http://127.0.0.1:${server.address().port}`,
-    /** While on, the answer to every message sent is lost (Chromium retries a PUT on a
-     * dropped socket, so losing only one would not do). */
-    loseSendAnswers(on) { loseNext = on; },
+    loseNextSendAnswer() { loseNext = true; },
     lost: () => lost,
-    /** The transaction ids of every message the homeserver accepted through the proxy, in order. */
+    /** The transaction ids (as the widget sent them) of every message the homeserver stored through the proxy, in order. */
     sends: () => [...sends],
     async close() {
       for (const s of sockets) s.destroy();
