@@ -70,6 +70,26 @@ export function agentClient(base, user) {
       const { event_id } = await call('PUT', `/_matrix/client/v3/rooms/${enc(room)}/send/m.room.message/${txn}`, { msgtype: 'm.text', body: text });
       return event_id;
     },
+    /** Uploads `buffer` to the media repository; its `mxc://` URL. */
+    async upload(buffer, name, mime) {
+      const res = await fetch(`${base}/_matrix/media/v3/upload?filename=${enc(name)}`, {
+        method: 'POST', headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': mime }, body: buffer,
+      });
+      if (!res.ok) throw new Error(`upload: HTTP ${res.status}`);
+      return (await res.json()).content_uri;
+    },
+    /** Downloads an `mxc://` file with the access token (authenticated media). */
+    async download(mxc) {
+      const [server, id] = mxc.slice('mxc://'.length).split('/');
+      const res = await fetch(`${base}/_matrix/client/v1/media/download/${enc(server)}/${enc(id)}`, { headers: { Authorization: `Bearer ${user.token}` } });
+      if (!res.ok) throw new Error(`download: HTTP ${res.status}`);
+      return Buffer.from(await res.arrayBuffer());
+    },
+    async sendImage(room, mxc, name, size) {
+      const txn = randomBytes(8).toString('hex');
+      const content = { msgtype: 'm.image', body: name, url: mxc, info: { mimetype: 'image/png', size } };
+      return (await call('PUT', `/_matrix/client/v3/rooms/${enc(room)}/send/m.room.message/${txn}`, content)).event_id;
+    },
     setTyping: (room, on) => call('PUT', `/_matrix/client/v3/rooms/${enc(room)}/typing/${enc(user.userId)}`, on ? { typing: true, timeout: 10_000 } : { typing: false }),
     receipt: (room, eventId) => call('POST', `/_matrix/client/v3/rooms/${enc(room)}/receipt/m.read/${enc(eventId)}`, {}),
     end: (room) => call('PUT', `/_matrix/client/v3/rooms/${enc(room)}/state/org.sitechat.end/`, { reason: 'agent' }),

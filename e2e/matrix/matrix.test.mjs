@@ -152,6 +152,33 @@ test('a Synapse restart mid-conversation, with an answer lost, loses and duplica
   assertOnlyNetworkNoise(errors);
 });
 
+test('files both ways through the media API; the widget shows the agent\'s image from a blob: URL', async (t) => {
+  const { page, errors } = await visitor(t, matrixPage('/matrix-files/', settingsFor(synapse.base)));
+  await say(page, 'Hello, a file follows');
+  await bubble(page, 'a file follows').locator('.sc-delivery--sent').waitFor();
+  const room = await ann.acceptInvite();
+
+  await inWidget(page, 'input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('plan notes\n') });
+  await inWidget(page, '.sc-pending__name').filter({ hasText: 'notes.txt' }).waitFor();
+  await waitFor(async () => (await inWidget(page, '.sc-pending__size').innerText()).match(/B/), 'the upload to finish');
+  await say(page, 'here are my notes');
+  await bubble(page, 'here are my notes').locator('.sc-delivery--sent').waitFor();
+  const file = (await ann.messages(room)).find((e) => e.content.msgtype === 'm.file');
+  assert.ok(file, 'the agent gets an m.file event');
+  assert.equal(file.content.filename, 'notes.txt');
+  assert.equal(file.content.body, 'here are my notes', 'the text is the caption');
+  assert.equal(String(await ann.download(file.content.url)), 'plan notes\n', 'the agent can download it');
+
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  const mxc = await ann.upload(png, 'plan.png', 'image/png');
+  await ann.sendImage(room, mxc, 'plan.png', png.length);
+  const image = inWidget(page, '.sc-bubble--agent img');
+  await image.waitFor();
+  await waitFor(() => image.evaluate((img) => img.complete && img.naturalWidth === 1), 'the image to load in the widget');
+  assert.match(await image.getAttribute('src'), /^blob:http:\/\/127\.0\.0\.1:/, 'shown from a blob: URL of the page');
+  assertOnlyNetworkNoise(errors);
+});
+
 test('a wrong registration token is a clear console error; the page and the widget stay', async (t) => {
   const { page, errors } = await visitor(t, matrixPage('/matrix-wrong/', settingsFor(synapse.base, 'not-the-token')));
   await say(page, 'Is anyone there?');
