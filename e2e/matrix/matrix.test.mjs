@@ -71,7 +71,7 @@ async function visitor(t, url) {
   return opened;
 }
 
-test('messages, typing and read receipts both ways; a reload keeps the conversation; the agent ends it', async (t) => {
+test('messages, typing and read receipts both ways; a reload keeps the conversation; the agent ends it; a new chat is a new room', async (t) => {
   const { page, errors } = await visitor(t, matrixPage('/matrix/', settingsFor(synapse.base)));
   await say(page, 'Hello from the widget');
   await bubble(page, 'Hello from the widget').locator('.sc-delivery--sent').waitFor();
@@ -113,6 +113,15 @@ test('messages, typing and read receipts both ways; a reload keeps the conversat
   // The agent ends the conversation with the state event.
   await ann.end(room);
   await inWidget(page, '.sc-ended').waitFor({ state: 'visible' });
+
+  // "Start a new chat" opens a new room; the ended one is left alone.
+  await inWidget(page, '.sc-ended__new').click();
+  await say(page, 'A new question');
+  await bubble(page, 'A new question').locator('.sc-delivery--sent').waitFor();
+  const second = await ann.acceptInvite();
+  assert.notEqual(second, room);
+  assert.deepEqual((await ann.messages(second)).map((e) => e.content.body), ['A new question']);
+  assert.equal((await ann.messages(room)).length, 3, 'nothing more in the ended room');
   assertOnlyNetworkNoise(errors);
 });
 
