@@ -40,6 +40,7 @@ impl Session {
         let mut added = Vec::new();
         loop {
             let cursor = self.with_room(room, |t| t.cursor().map(str::to_owned));
+            let from = cursor.clone();
             let mut path =
                 format!("/_matrix/client/v3/rooms/{}/messages?dir=f&limit={PAGE}", enc(room));
             if let Some(from) = cursor {
@@ -50,7 +51,9 @@ impl Session {
                 page.get("chunk").and_then(Value::as_array).cloned().unwrap_or_default();
             let end = page.get("end").and_then(Value::as_str);
             added.extend(self.with_room(room, |t| t.ingest(&chunk, end)));
-            if chunk.len() < PAGE || end.is_none() {
+            // A short page is the live end; a page that does not move the cursor would
+            // be asked again forever.
+            if chunk.len() < PAGE || end.is_none() || end.map(str::to_owned) == from {
                 return Ok(added);
             }
         }
