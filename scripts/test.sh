@@ -56,6 +56,9 @@ e2e/wordpress/run.sh --no-build 2>&1 | tee "$logs/wordpress.log"
 step "chaos: widget and agent through a fault-injecting proxy, server killed and restarted"
 node e2e/chaos.mjs --messages "${SITECHAT_CHAOS_MESSAGES:-200}" --restarts "${SITECHAT_CHAOS_RESTARTS:-10}" 2>&1 | tee "$logs/chaos.log"
 
+step "matrix: the Matrix transport against a real Synapse (skipped loudly if it cannot be installed)"
+e2e/matrix/run.sh --no-build 2>&1 | tee "$logs/matrix.log"
+
 fuzz_seconds=${SITECHAT_FUZZ_SECONDS:-25}
 if [ "$fuzz_seconds" -gt 0 ]; then
   step "fuzz: every cargo-fuzz target for ${fuzz_seconds} s"
@@ -71,6 +74,8 @@ echo "native tests:  $native_passed passed, $native_failed failed"
 echo "browser tests: $browser_passed passed, $browser_failed failed"
 echo "e2e tests:     $e2e_passed passed, $e2e_failed failed"
 echo "wordpress:     $(grep '^wordpress:' "$logs/wordpress.log" | tail -n1 | sed 's/^wordpress: //')"
+matrix_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$logs/matrix.log" | tail -n1)
+echo "matrix tests:  ${matrix_passed:-0} passed, $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$logs/matrix.log" | tail -n1 | grep . || echo 0) failed$(grep -q SKIPPED "$logs/matrix.log" && echo ' (SKIPPED: matrix-synapse could not be installed)')"
 echo "chaos:         $(grep '^chaos:' "$logs/chaos.log" | tail -n1 | sed 's/^chaos: //')"
 if [ -f "$logs/fuzz.log" ]; then
   echo "fuzz smoke:    $(grep '^fuzz:' "$logs/fuzz.log" | tail -n1 | sed 's/^fuzz: //')"

@@ -298,6 +298,7 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
                     team_avatar={profile.avatar_url.clone().map(AttrValue::from)}
                     {typing}
                     {quick_replies}
+                    team_read_seq={chat.team_read_seq()}
                     greeting={greeting_lines}
                     {on_load_earlier}
                     {on_retry}

@@ -162,5 +162,20 @@ pub(crate) fn transport_from_settings(
             let transport = WebSocketTransport::new(&url).map_err(|e| MountError::Config(e.0))?;
             Ok(Rc::new(transport))
         }
+        TransportSetting::Matrix(settings) => matrix_transport(&settings),
     }
+}
+
+#[cfg(feature = "matrix")]
+fn matrix_transport(settings: &serde_json::Value) -> Result<Rc<dyn Transport>, MountError> {
+    let settings =
+        sitechat_core::matrix::settings::parse_settings(settings).map_err(MountError::Config)?;
+    Ok(Rc::new(crate::transport::matrix::MatrixTransport::new(settings)))
+}
+
+#[cfg(not(feature = "matrix"))]
+fn matrix_transport(_settings: &serde_json::Value) -> Result<Rc<dyn Transport>, MountError> {
+    Err(MountError::Config(
+        "sitechatSettings.transport.matrix: this build of sitechat has no Matrix transport (build it with the `matrix` feature)".into(),
+    ))
 }

@@ -32,6 +32,7 @@ pub mod i18n;
 pub mod initials;
 pub mod link;
 pub mod linkify;
+pub mod matrix;
 pub mod memory_backend;
 pub mod mime;
 pub mod protocol;

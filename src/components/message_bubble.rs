@@ -16,6 +16,9 @@ pub struct MessageBubbleProps {
     /// Show "Sent" under this message (only the visitor's latest shows it).
     #[prop_or_default]
     pub show_sent: bool,
+    /// The team has read it: "Seen" instead of "Sent".
+    #[prop_or_default]
+    pub seen: bool,
     pub on_retry: Callback<String>,
 }
 
@@ -33,6 +36,9 @@ pub fn MessageBubble(props: &MessageBubbleProps) -> Html {
     let delivery = match &m.delivery {
         Some(Delivery::Sending) => {
             html! { <span class="sc-delivery sc-delivery--sending">{ text(locale, Msg::Sending) }</span> }
+        }
+        Some(Delivery::Sent { .. }) if props.show_sent && props.seen => {
+            html! { <span class="sc-delivery sc-delivery--seen">{ text(locale, Msg::Seen) }</span> }
         }
         Some(Delivery::Sent { .. }) if props.show_sent => {
             html! { <span class="sc-delivery sc-delivery--sent">{ text(locale, Msg::Sent) }</span> }

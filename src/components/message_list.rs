@@ -43,6 +43,9 @@ pub struct MessageListProps {
     /// Quick replies offered by the latest bot message.
     #[prop_or_default]
     pub quick_replies: Vec<QuickReply>,
+    /// The team has read up to this `seq` (0: nothing, or no receipts from the backend).
+    #[prop_or_default]
+    pub team_read_seq: u64,
     /// The lines at the top of the thread: the welcome, or a bot's opening lines until
     /// the backend's copy of them arrives. It stays once the chat has started.
     #[prop_or_default]
@@ -176,6 +179,7 @@ pub fn MessageList(props: &MessageListProps) -> Html {
                             message={m.clone()}
                             {locale}
                             show_sent={Some(start + k) == last_sent_visitor}
+                            seen={m.seq.is_some_and(|seq| seq <= props.team_read_seq)}
                             on_retry={props.on_retry.clone()}
                         />
                     }) }</>

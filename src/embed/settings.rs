@@ -58,6 +58,8 @@ pub enum TransportSetting {
     /// A WebSocket URL (`"/ws/visitor"`, `"wss://chat.example/ws/visitor"`); the default
     /// is `/ws/visitor` on the page's own site, where the reference server listens.
     WebSocket(String),
+    /// `{"matrix": {…}}`: a Matrix homeserver (`docs/transports.md`), as JSON to check.
+    Matrix(serde_json::Value),
 }
 
 /// The default WebSocket path of the reference server.
@@ -80,16 +82,33 @@ pub fn find_transport(window: &web_sys::Window) -> Result<TransportSetting, Stri
             .and_then(|e| e.get_attribute("data-transport"));
         return Ok(match attribute.as_deref().map(str::trim) {
             Some("memory") => TransportSetting::Memory,
+            Some(json) if json.starts_with('{') => matrix_setting(json, "data-transport")?,
             Some(url) if !url.is_empty() => TransportSetting::WebSocket(url.to_owned()),
             _ => TransportSetting::WebSocket(DEFAULT_SOCKET_PATH.to_owned()),
         });
     }
     if value.is_object() {
+        let matrix =
+            Reflect::get(&value, &JsValue::from_str("matrix")).unwrap_or(JsValue::UNDEFINED);
+        if !matrix.is_undefined() {
+            let json = JSON::stringify(&value).ok().and_then(|s| s.as_string()).unwrap_or_default();
+            return matrix_setting(&json, "sitechatSettings.transport");
+        }
         return Ok(TransportSetting::Bridge(value));
     }
     match value.as_string().as_deref() {
         Some("memory") => Ok(TransportSetting::Memory),
         Some(url) if !url.trim().is_empty() => Ok(TransportSetting::WebSocket(url.trim().to_owned())),
         _ => Err("sitechatSettings.transport: expected \"memory\", a WebSocket URL or an object with connect/send/close".to_owned()),
+    }
+}
+
+/// `{"matrix": {…}}` given as JSON text at `origin`.
+fn matrix_setting(json: &str, origin: &str) -> Result<TransportSetting, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("{origin}: not JSON ({e})"))?;
+    match value.get("matrix") {
+        Some(settings) => Ok(TransportSetting::Matrix(settings.clone())),
+        None => Err(format!("{origin}: an object here must be {{\"matrix\": {{…}}}}")),
     }
 }

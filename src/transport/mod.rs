@@ -9,10 +9,13 @@
 //!
 //! Shipped: [`memory`] (tests and the demo, agent side scriptable), [`websocket`] (the
 //! reference server and any backend speaking the protocol), [`js_bridge`] (a plain
-//! JavaScript object from the page, so any backend can be wired without Rust).
+//! JavaScript object from the page, so any backend can be wired without Rust),
+//! [`matrix`] (a Matrix homeserver, behind the `matrix` feature).
 
 pub mod js_bridge;
 pub mod link;
+#[cfg(feature = "matrix")]
+pub mod matrix;
 pub mod memory;
 pub mod websocket;
 

@@ -65,6 +65,9 @@ pub struct ChatState {
     unread: u32,
     /// Highest seq reported with `mark_read`.
     read_seq: u64,
+    /// Highest seq the team has read (`read` frames; 0 when the backend sends none).
+    #[serde(default)]
+    team_read_seq: u64,
     window_open: bool,
     team_available: Option<bool>,
     /// The latest bot message has `collect_input: false`.
@@ -109,6 +112,7 @@ impl ChatState {
             outbox: Outbox::default(),
             unread: 0,
             read_seq: 0,
+            team_read_seq: 0,
             window_open: false,
             team_available: None,
             input_blocked: false,
@@ -150,6 +154,11 @@ impl ChatState {
     /// Whether the last bot message has `collect_input: false`.
     pub fn input_blocked(&self) -> bool {
         self.input_blocked
+    }
+
+    /// The highest `seq` the team has read (0: nothing, or a backend without receipts).
+    pub fn team_read_seq(&self) -> u64 {
+        self.team_read_seq
     }
 
     /// Who on the team is typing, if anyone.
@@ -496,6 +505,14 @@ impl ChatState {
                 client_id: None,
                 ..
             } => fx.notify(Notification::TranscriptRefused { code }),
+            ServerEvent::Read { conversation_id, up_to_seq } => {
+                if self.conversation_id.as_deref() == Some(conversation_id.as_str())
+                    && up_to_seq > self.team_read_seq
+                {
+                    self.team_read_seq = up_to_seq;
+                    fx.persist();
+                }
+            }
             // Session-level errors and pongs belong to the transport layer.
             ServerEvent::Error { client_id: None, .. } | ServerEvent::Pong { .. } => {}
         }
@@ -647,6 +664,7 @@ impl ChatState {
         self.timeline
             .restart_keeping(|m| m.client_id.as_deref().is_some_and(|c| outbox.contains(c)));
         self.read_seq = 0;
+        self.team_read_seq = 0;
         self.input_blocked = false;
         self.agent_typing = None;
         self.catch_up_pending = false;

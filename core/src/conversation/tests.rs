@@ -996,3 +996,17 @@ fn a_message_paused_by_the_rate_limit_when_the_chat_ends_goes_out_when_retried_i
     let fx = chat.apply(ChatEvent::Retry { client_id: "k2".into(), now: 0 });
     assert_eq!(sent_messages(&fx), vec!["k2@-"], "the ended pause does not hold the queue");
 }
+
+#[test]
+fn the_teams_read_receipts_move_forward_for_the_current_conversation_only() {
+    let mut chat = ChatState::new();
+    submit(&mut chat, "k1", "Hello");
+    server(&mut chat, ack("k1", "c1", 1));
+    assert_eq!(chat.team_read_seq(), 0);
+    let read = |c: &str, seq| ServerEvent::Read { conversation_id: c.into(), up_to_seq: seq };
+    server(&mut chat, read("c1", 1));
+    assert_eq!(chat.team_read_seq(), 1);
+    server(&mut chat, read("c1", 0));
+    server(&mut chat, read("other", 9));
+    assert_eq!(chat.team_read_seq(), 1);
+}

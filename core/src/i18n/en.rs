@@ -36,6 +36,7 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::ImageAlt => "Image: {name}",
         Msg::Sending => "Sending…",
         Msg::Sent => "Sent",
+        Msg::Seen => "Seen",
         Msg::NotSent => "Not sent",
         Msg::Retry => "Retry",
         Msg::NamedTyping => "{name} is typing…",

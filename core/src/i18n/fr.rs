@@ -39,6 +39,7 @@ pub fn text(msg: Msg) -> &'static str {
         Msg::ImageAlt => "Image\u{a0}: {name}",
         Msg::Sending => "Envoi en cours…",
         Msg::Sent => "Envoyé",
+        Msg::Seen => "Vu",
         Msg::NotSent => "Non envoyé",
         Msg::Retry => "Réessayer",
         Msg::NamedTyping => "{name} est en train d’écrire…",

@@ -100,6 +100,8 @@ messages! {
     Sending => "delivery.sending",
     /// "Sent"
     Sent => "delivery.sent",
+    /// "Seen" — the team has read it (backends with read receipts).
+    Seen => "delivery.seen",
     /// "Not sent"
     NotSent => "delivery.not_sent",
     /// "Retry"

@@ -58,6 +58,9 @@ pub enum ServerEvent {
     Error { code: ErrorCode, message: String, client_id: Option<ClientId> },
     /// Answer to `ping`.
     Pong { nonce: u64 },
+    /// The team has read the conversation up to `up_to_seq` (a backend that knows read
+    /// receipts, such as a Matrix homeserver, sends it; the widget shows "Seen").
+    Read { conversation_id: String, up_to_seq: u64 },
 }
 
 impl ServerEvent {
@@ -126,6 +129,10 @@ impl ServerEvent {
                 client_id: o.opt_id("client_id")?,
             }),
             "pong" => Ok(ServerEvent::Pong { nonce: o.u64("nonce")? }),
+            "read" => Ok(ServerEvent::Read {
+                conversation_id: o.id("conversation_id")?,
+                up_to_seq: o.u64("up_to_seq")?,
+            }),
             other => Err(DecodeError::unknown_type("event", other)),
         }
     }
@@ -157,6 +164,7 @@ impl ServerEvent {
             ServerEvent::TranscriptRequested { .. } => "transcript_requested",
             ServerEvent::Error { .. } => "error",
             ServerEvent::Pong { .. } => "pong",
+            ServerEvent::Read { .. } => "read",
         }
     }
 }

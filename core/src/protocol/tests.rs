@@ -92,6 +92,7 @@ fn every_event() -> Vec<ServerEvent> {
             client_id: Some("k2".into()),
         },
         ServerEvent::Pong { nonce: 1 },
+        ServerEvent::Read { conversation_id: "c1".into(), up_to_seq: 3 },
     ]
 }
 
