@@ -11,6 +11,7 @@
 //   never used.
 
 import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -278,4 +279,16 @@ export async function settle(page) {
 /** Fails the test with every collected error, one per line, if there are any. */
 export function assertNoErrors(errors, assert) {
   assert.deepEqual(errors, [], `the page reported errors:\n${errors.join('\n')}`);
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createTcpServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -10,11 +10,10 @@
 
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DIST, ROOT, inWidget, waitFor } from './harness.mjs';
+import { DIST, ROOT, freePort, inWidget, waitFor } from './harness.mjs';
 import { builtDemoHtml } from './demo-page.mjs';
 
 export const SERVER_BIN = process.env.SITECHAT_SERVER_BIN ?? join(ROOT, 'target', 'debug', 'sitechat-server');
@@ -23,17 +22,6 @@ export const AGENT = Object.freeze({ email: 'ann@example.com', name: 'Ann', pass
 /** A second agent, for assignment. */
 export const OTHER_AGENT = Object.freeze({ email: 'bob@example.com', name: 'Bob', password: 'battery staple horse' });
 
-/** A port that was free a moment ago on 127.0.0.1. */
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs the server binary to completion (for `agent add`); rejects with its stderr. */
 function runOnce(args, env = {}) {

@@ -14,11 +14,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ROOT, launchBrowser, openContext, waitFor } from './harness.mjs';
+import { ROOT, freePort, launchBrowser, openContext, waitFor } from './harness.mjs';
 import { SERVER_BIN, signInToInbox } from './server-harness.mjs';
 
 const CORPUS = JSON.parse(readFileSync(join(ROOT, 'tests', 'xss', 'payloads.json'), 'utf8'));
@@ -36,15 +35,6 @@ function run(args, env = {}) {
     let err = '';
     child.stderr.on('data', (d) => { err += d; });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')}: ${err}`))));
-  });
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
   });
 }
 

@@ -10,24 +10,14 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { freePort } from '../harness.mjs';
 
 export const PYTHON = process.env.SITECHAT_SYNAPSE_PYTHON ?? 'python3';
 export const SERVER_NAME = 'localhost';
 export const REGISTRATION_TOKEN = 'site-visitors';
-
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const limit = { per_second: 10000, burst_count: 10000 };
 

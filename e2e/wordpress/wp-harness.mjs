@@ -17,11 +17,10 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-import { waitFor } from '../harness.mjs';
+import { freePort, waitFor } from '../harness.mjs';
 
 /** Where Debian's `wordpress` package puts WordPress. */
 export const WORDPRESS_DIR = process.env.SITECHAT_WORDPRESS_DIR ?? '/usr/share/wordpress';
@@ -41,16 +40,6 @@ export function missingPrograms() {
   return missing;
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function run(cmd, args, what) {
   const res = spawnSync(cmd, args, { encoding: 'utf8' });
