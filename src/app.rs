@@ -211,8 +211,12 @@ pub fn ChatApp(props: &ChatAppProps) -> Html {
         // A bot's opening lines stand where the welcome does until its real lines
         // (stored by the backend at the top of the conversation) arrive.
         let team_available = matches!(decision.state, AvailabilityState::Available { .. });
-        let bot_greeting = greeting(&config, locale, team_available)
-            .filter(|_| !messages_all.iter().any(|m| m.author.kind == AuthorKind::Bot));
+        // The backend's copy stands at the top of the thread: one look at the oldest
+        // message, not a scan of a long conversation on every render.
+        let backend_greeted =
+            messages_all.first().is_some_and(|m| m.author.kind == AuthorKind::Bot);
+        let bot_greeting =
+            if backend_greeted { None } else { greeting(&config, locale, team_available) };
         let mut quick_replies: Vec<QuickReply> = messages_all
             .last()
             .filter(|m| m.author.kind == AuthorKind::Bot)

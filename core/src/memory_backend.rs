@@ -13,6 +13,8 @@
 //! - a client id is stored once per visitor: a repeat gets the first ack again;
 //! - `seq` is strictly increasing within a conversation, starting at 1.
 
+use std::rc::Rc;
+
 use crate::bot::{BotInput, BotOutput, BotRun, Capture, Context, Flow};
 use crate::i18n::Locale;
 use crate::protocol::limits::MAX_HISTORY_MESSAGES;
@@ -46,7 +48,8 @@ struct Conversation {
 /// The site's bot, as the backend runs it.
 #[derive(Debug, Clone)]
 struct BotSetup {
-    flow: Flow,
+    /// Shared: every visitor message consults it, and a flow can be large.
+    flow: Rc<Flow>,
     collect_input: bool,
 }
 
@@ -129,7 +132,7 @@ impl MemoryBackend {
     /// Lets a bot run `flow` in every new conversation, as the reference server does
     /// with the site config's `bot.flow`.
     pub fn set_bot(&mut self, flow: Flow, collect_input: bool) {
-        self.bot_setup = Some(BotSetup { flow, collect_input });
+        self.bot_setup = Some(BotSetup { flow: Rc::new(flow), collect_input });
     }
 
     /// The e-mail address `visitor_id` gave the bot, if any.
@@ -137,7 +140,7 @@ impl MemoryBackend {
         self.emails.get(&visitor_id.to_owned()).map(String::as_str)
     }
 
-    fn bot_context(&self, visitor_id: &str) -> Option<(Flow, Context)> {
+    fn bot_context(&self, visitor_id: &str) -> Option<(Rc<Flow>, Context)> {
         let setup = self.bot_setup.as_ref()?;
         let key = visitor_id.to_owned();
         Some((

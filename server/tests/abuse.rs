@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{http, login, Agent, HttpResponse, Visitor, PASSWORD};
+use common::{http, login, logout, Agent, HttpResponse, Visitor, PASSWORD};
 use futures_util::{SinkExt, StreamExt};
 use sitechat_core::protocol::agent::{AgentCommand, AgentEvent};
 use sitechat_core::protocol::{
@@ -530,15 +530,7 @@ async fn sign_in_is_csrf_proof_and_logout_closes_the_inbox_socket() {
     let mut request = format!("ws://{}/ws/agent", server.addr).into_client_request().unwrap();
     request.headers_mut().insert("cookie", cookie.parse().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let out = http(
-        server.addr,
-        "POST",
-        "/api/agent/logout",
-        &[("Cookie", &cookie), ("Content-Type", "application/json")],
-        b"{}",
-    )
-    .await;
-    assert_eq!(out.status, 204);
+    assert_eq!(logout(server.addr, &cookie).await, 204);
     assert!(read_to_end(&mut ws, Duration::from_secs(3)).await.is_some(), "still open");
 
     let secure = Server::start(&["--public-url", "https://chat.example"]).await;

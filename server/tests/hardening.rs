@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::{http, login, HttpResponse, TestServer, Visitor, PASSWORD};
+use common::{http, login, logout, HttpResponse, TestServer, Visitor, PASSWORD};
 use futures_util::{SinkExt, StreamExt};
 use sitechat_core::protocol::{ClientCommand, ConversationId, ErrorCode, ResumePoint, ServerEvent};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -155,15 +155,7 @@ async fn agent_endpoints_refuse_visitors_forged_cookies_ended_sessions_and_other
     assert_eq!(agent_ws(cookie.clone(), Some("null")).await, 403);
 
     // After logout the same cookie is worthless everywhere.
-    let out = http(
-        t.addr(),
-        "POST",
-        "/api/agent/logout",
-        &[("Cookie", &cookie), ("Content-Type", "application/json")],
-        b"{}",
-    )
-    .await;
-    assert_eq!(out.status, 204);
+    assert_eq!(logout(t.addr(), &cookie).await, 204);
     assert_eq!(agent_ws(cookie.clone(), None).await, 401);
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 401);

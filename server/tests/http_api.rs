@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{http, login, TestServer, PASSWORD};
+use common::{http, login, logout, TestServer, PASSWORD};
 use sitechat_core::protocol::{AttachmentRef, ClientCommand, ErrorCode, ServerEvent};
 
 const PNG: &[u8] =
@@ -246,15 +246,7 @@ async fn login_sets_a_strict_cookie_and_logout_ends_the_session() {
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 200);
     assert!(me.text().contains("Ann"));
-    let out = http(
-        t.addr(),
-        "POST",
-        "/api/agent/logout",
-        &[("Cookie", &cookie), ("Content-Type", "application/json")],
-        b"{}",
-    )
-    .await;
-    assert_eq!(out.status, 204);
+    assert_eq!(logout(t.addr(), &cookie).await, 204);
     let me = http(t.addr(), "GET", "/api/agent/me", &[("Cookie", &cookie)], b"").await;
     assert_eq!(me.status, 401);
     let bad = http(

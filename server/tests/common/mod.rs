@@ -315,6 +315,12 @@ pub async fn login(addr: SocketAddr, email: &str, password: &str) -> Option<Stri
     Some(set.split(';').next()?.to_owned())
 }
 
+/// Signs the agent with `cookie` out; returns the status (204 when it worked).
+pub async fn logout(addr: SocketAddr, cookie: &str) -> u16 {
+    let headers = [("Cookie", cookie), ("Content-Type", "application/json")];
+    http(addr, "POST", "/api/agent/logout", &headers, b"{}").await.status
+}
+
 /// Polls until `check` holds or the wait runs out.
 pub async fn eventually(mut check: impl FnMut() -> bool) -> bool {
     let deadline = tokio::time::Instant::now() + WAIT;
